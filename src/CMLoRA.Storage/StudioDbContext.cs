@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace CMLoRA.Storage;
+
+/// <summary>The studio's one database: accounts (Identity) and, as features land, the LoRA library, collections and jobs.</summary>
+public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) : IdentityDbContext<StudioUser>(options)
+{
+    public const string MigrationsAssembly = "CMLoRA.Migrations";
+
+    public DbSet<StudioSetting> Settings => Set<StudioSetting>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<StudioSetting>(setting =>
+        {
+            setting.HasKey(s => s.Key);
+            setting.Property(s => s.Key).HasMaxLength(128);
+        });
+    }
+}

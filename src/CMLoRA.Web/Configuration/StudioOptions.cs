@@ -1,0 +1,28 @@
+namespace CMLoRA.Web.Configuration;
+
+/// <summary>The "Studio" section of appsettings.json (override with environment variables such as Studio__DataDir).</summary>
+public sealed class StudioOptions
+{
+    public const string Section = "Studio";
+
+    /// <summary>Folder for the database, uploaded LoRAs, images and logs; relative paths are resolved against the content root.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>SQLite file; empty means DataDir/studio.db.</summary>
+    public string DatabasePath { get; set; } = "";
+
+    /// <summary>auto (CUDA when available, else CPU), cpu, or cuda[:index].</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>Checkpoint used when a request names none; empty means the built-in model.</summary>
+    public string DefaultModelPath { get; set; } = "";
+
+    public long MaxUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    public string ResolveDataDir(string contentRoot) => Path.GetFullPath(Path.Combine(contentRoot, DataDir));
+
+    public string ResolveDatabasePath(string contentRoot) =>
+        string.IsNullOrWhiteSpace(DatabasePath)
+            ? Path.Combine(ResolveDataDir(contentRoot), "studio.db")
+            : Path.GetFullPath(Path.Combine(contentRoot, DatabasePath));
+}
