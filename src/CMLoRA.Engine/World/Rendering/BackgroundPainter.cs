@@ -115,8 +115,12 @@ internal static class BackgroundPainter
         });
     }
 
-    // A one-pixel soft step, so hill and sand edges are anti-aliased instead of hard.
-    private static float Smooth(float d) => Math.Clamp(d + 0.5f, 0f, 1f);
+    // A soft step about four pixels wide: hill and sand edges stay blurred so backgrounds carry no sharp edges.
+    private static float Smooth(float d)
+    {
+        float t = Math.Clamp(d / 4f + 0.5f, 0f, 1f);
+        return t * t * (3f - 2f * t);
+    }
 
     private static float Sq(float v) => v * v;
 }

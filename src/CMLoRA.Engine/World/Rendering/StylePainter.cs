@@ -97,8 +97,9 @@ internal static class StylePainter
             }
     }
 
-    // Graphite outlines where the picture changes, with a little pencil unevenness, over a faint colour wash. Edges are
-    // taken from a lightly blurred copy so fine patterns give thin strokes instead of solid ink.
+    // Graphite outlines where the picture changes plus grainy pencil shading (heavier where darker) over a faint
+    // colour wash on rough paper. Edges come from a lightly blurred copy so fine patterns give thin strokes instead
+    // of solid ink; the grain is per-pixel random, unlike the regular screens of the other styles.
     private static void Sketch(Canvas canvas, Canvas source, WorldRandom random)
     {
         var ink = new Rgb(0.16f, 0.16f, 0.2f);
@@ -107,9 +108,11 @@ internal static class StylePainter
         for (int y = 0; y < canvas.Size; y++)
             for (int x = 0; x < canvas.Size; x++)
             {
-                float stroke = Math.Clamp((Edge(soft, x, y) - 0.16f) * 3.5f, 0f, 1f) * random.Range(0.75f, 1f);
-                var wash = paper.Mix(source.Get(x, y), 0.22f);
-                canvas.Set(x, y, wash.Mix(ink, stroke));
+                var c = source.Get(x, y);
+                float outline = Math.Clamp((Edge(soft, x, y) - 0.16f) * 3.5f, 0f, 1f) * random.Range(0.75f, 1f);
+                float shading = (0.25f + 0.75f * (1f - c.Luminance)) * (random.Chance(0.5) ? random.Range(0.3f, 0.7f) : 0f);
+                var wash = paper.Mix(c, 0.22f);
+                canvas.Set(x, y, wash.Mix(ink, MathF.Max(outline, shading)));
             }
     }
 
