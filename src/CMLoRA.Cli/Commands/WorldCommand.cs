@@ -12,6 +12,8 @@ public static class WorldCommand
         CreateConcepts(),
         CreateRender(),
         CreateSheet(),
+        WorldClassifierCommand.CreateTrain(),
+        WorldClassifierCommand.CreateEvaluate(),
     };
 
     private static Command CreateConcepts()
