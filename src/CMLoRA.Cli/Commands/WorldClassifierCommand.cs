@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CMLoRA.Engine.World;
 using Spectre.Console;
 using static TorchSharp.torch;
@@ -23,11 +24,11 @@ public static class WorldClassifierCommand
         var evalCount = new Option<int>("--eval-count") { Description = "Held-out pictures to measure at the end", DefaultValueFactory = _ => 1000 };
         var command = new Command("train-classifier", "Train the concept classifier on rendered pictures (resumable)")
             { output, steps, batch, lr, seed, threads, checkpoint, every, fresh, evalCount };
-        command.SetAction((parse, cancellationToken) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new ClassifierTrainingSettings(parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(every));
             if (settings.Steps <= 0 || settings.BatchSize <= 0 || settings.CheckpointEvery <= 0)
-                return Task.FromResult(Fail("--steps, --batch-size and --checkpoint-every must be positive."));
+                return Fail("--steps, --batch-size and --checkpoint-every must be positive.");
             set_num_threads(Math.Max(1, parse.GetValue(threads)));
             string weights = parse.GetValue(output)!;
             string checkpointPath = parse.GetValue(checkpoint) ?? weights + ".ckpt";
@@ -41,14 +42,26 @@ public static class WorldClassifierCommand
             }
             catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
             {
-                return Task.FromResult(Fail(e.Message + " (add --fresh to start again)"));
+                return Fail(e.Message + " (add --fresh to start again)");
             }
+            // Ctrl+C or SIGTERM stops training after the current step and writes the checkpoint; handled here as well as
+            // through the invocation token so that the signal cannot end the process before the checkpoint is written.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             using (trainer)
             {
                 if (trainer.ResumedFrom > 0) AnsiConsole.MarkupLine($"Resuming from step {trainer.ResumedFrom} of {settings.Steps} ({Markup.Escape(checkpointPath)}).");
                 try
                 {
-                    AnsiConsole.Progress()
+                    // Training runs off the invocation thread so that Ctrl+C reaches the token while a step computes;
+                    // the trainer then writes its checkpoint before stopping.
+                    await Task.Run(() => AnsiConsole.Progress()
                         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                         .Start(ctx =>
                         {
@@ -58,13 +71,13 @@ public static class WorldClassifierCommand
                             {
                                 task.Value = p.Step;
                                 task.Description = $"step {p.Step}/{p.Steps} loss {p.AverageLoss:F4}";
-                            }, cancellationToken);
-                        });
+                            }, stop.Token);
+                        }), CancellationToken.None);
                 }
                 catch (OperationCanceledException)
                 {
                     AnsiConsole.MarkupLine($"Stopped at step {trainer.Step}; the checkpoint {Markup.Escape(checkpointPath)} resumes it.");
-                    return Task.FromResult(ExitCodes.Cancelled);
+                    return ExitCodes.Cancelled;
                 }
 
                 var report = ClassifierEvaluator.Evaluate(trainer.Model, ClassifierEvaluator.HeldOutSet(parse.GetValue(evalCount)));
@@ -80,7 +93,7 @@ public static class WorldClassifierCommand
                 WriteReport(report);
                 AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(weights)}[/] ({new FileInfo(weights).Length / 1024} KiB).");
             }
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         });
         return command;
     }
