@@ -1,3 +1,4 @@
+using CMLoRA.Storage.Library;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,6 +10,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     public const string MigrationsAssembly = "CMLoRA.Migrations";
 
     public DbSet<StudioSetting> Settings => Set<StudioSetting>();
+    public DbSet<LibraryLora> Loras => Set<LibraryLora>();
+    public DbSet<LoraEdit> LoraEdits => Set<LoraEdit>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -18,5 +21,6 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             setting.HasKey(s => s.Key);
             setting.Property(s => s.Key).HasMaxLength(128);
         });
+        builder.ApplyConfigurationsFromAssembly(typeof(StudioDbContext).Assembly);
     }
 }

@@ -49,6 +49,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapHealthEndpoint();
 app.MapAccountApi();
 app.MapAdminApi();
+app.MapLoraApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>

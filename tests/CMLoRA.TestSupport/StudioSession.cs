@@ -97,6 +97,29 @@ public sealed partial class StudioSession : IDisposable
         return json.RootElement.GetProperty("id").GetString()!;
     }
 
+    /// <summary>POSTs files as multipart/form-data to <paramref name="path"/> (an upload as the browser sends it).</summary>
+    public async Task<HttpResponseMessage> UploadAsync(string path, params (string FileName, byte[] Content)[] files)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (fileName, content) in files)
+        {
+            var part = new ByteArrayContent(content);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, "files", fileName);
+        }
+        return await Http.PostAsync(path, form);
+    }
+
+    /// <summary>Uploads one LoRA and returns its id; throws with the studio's reason when refused.</summary>
+    public async Task<Guid> UploadLoraAsync(byte[] content, string fileName = "tiny_ada.safetensors", string visibility = "Private")
+    {
+        using var response = await UploadAsync($"/api/loras?visibility={visibility}", (fileName, content));
+        string body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"upload refused ({(int)response.StatusCode}): {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement[0].GetProperty("loraId").GetGuid();
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 

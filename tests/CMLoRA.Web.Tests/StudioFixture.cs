@@ -11,6 +11,9 @@ public sealed class StudioFixture : IAsyncLifetime
     public const string AliceEmail = "alice@studio.test";
     public const string BobEmail = "bob@studio.test";
 
+    /// <summary>A small cap so the size limit can be tested with a small file.</summary>
+    public const long MaxUploadBytes = 256 * 1024;
+
     public StudioProcess Studio { get; private set; } = null!;
     public StudioSession Admin { get; private set; } = null!;
     public StudioSession Alice { get; private set; } = null!;
@@ -19,7 +22,9 @@ public sealed class StudioFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Studio = await StudioProcess.StartAsync(environment: TestAccounts.AdminEnvironment());
+        var environment = TestAccounts.AdminEnvironment();
+        environment["Studio__MaxUploadBytes"] = MaxUploadBytes.ToString();
+        Studio = await StudioProcess.StartAsync(environment: environment);
         Admin = await StudioSession.SignInAsync(Studio, TestAccounts.AdminEmail);
         AliceId = await Admin.CreateAccountAsync(AliceEmail, "Alice");
         await Admin.CreateAccountAsync(BobEmail, "Bob");
@@ -36,6 +41,21 @@ public sealed class StudioFixture : IAsyncLifetime
         "admin" => Admin,
         _ => throw new ArgumentOutOfRangeException(nameof(caller), caller, null),
     };
+
+    public string DatabasePath => Path.Combine(Studio.DataDir, "studio.db");
+
+    /// <summary>Files in the content-addressed store and in the upload temp folder.</summary>
+    public (string[] Loras, string[] Temp) StoredFiles() =>
+        (Directory.GetFiles(Path.Combine(Studio.DataDir, "loras")), Directory.GetFiles(Path.Combine(Studio.DataDir, "tmp")));
+
+    public async Task<int> LoraRowCountAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM Loras;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
+    }
 
     public async Task DisposeAsync()
     {

@@ -2,12 +2,14 @@ using CMLoRA.Engine.Devices;
 using CMLoRA.Storage;
 using CMLoRA.Web.Accounts;
 using CMLoRA.Web.Configuration;
+using CMLoRA.Web.Library;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 namespace CMLoRA.Web.Extensions;
@@ -35,11 +37,23 @@ public static class StudioServiceExtensions
             .SetApplicationName("CMLoRA Studio");
 
         builder.AddStudioAccounts();
+        builder.AddStudioLibrary();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
+        // Enums travel as their names ("Team", "Style"), which scripts can read and write.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return paths;
+    }
+
+    private static void AddStudioLibrary(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<ILoraInspector, SafetensorsLoraInspector>();
+        builder.Services.AddSingleton<PreviewImages>();
+        builder.Services.AddSingleton<LoraIngestService>();
+        builder.Services.AddSingleton<LibraryService>();
+        builder.Services.AddSingleton<FolderImportService>();
     }
 
     private static void AddStudioAccounts(this WebApplicationBuilder builder)
