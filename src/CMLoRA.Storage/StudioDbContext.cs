@@ -1,3 +1,4 @@
+using CMLoRA.Storage.Collections;
 using CMLoRA.Storage.Library;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,9 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     public DbSet<StudioSetting> Settings => Set<StudioSetting>();
     public DbSet<LibraryLora> Loras => Set<LibraryLora>();
     public DbSet<LoraEdit> LoraEdits => Set<LoraEdit>();
+    public DbSet<LoraCollection> Collections => Set<LoraCollection>();
+    public DbSet<LoraCollectionItem> CollectionItems => Set<LoraCollectionItem>();
+    public DbSet<LoraCollectionVersion> CollectionVersions => Set<LoraCollectionVersion>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

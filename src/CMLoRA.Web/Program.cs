@@ -50,6 +50,7 @@ app.MapHealthEndpoint();
 app.MapAccountApi();
 app.MapAdminApi();
 app.MapLoraApi();
+app.MapCollectionApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -54,6 +54,7 @@ public static class StudioServiceExtensions
         builder.Services.AddSingleton<LoraIngestService>();
         builder.Services.AddSingleton<LibraryService>();
         builder.Services.AddSingleton<FolderImportService>();
+        builder.Services.AddSingleton<Collections.CollectionService>();
     }
 
     private static void AddStudioAccounts(this WebApplicationBuilder builder)
