@@ -3,11 +3,12 @@ using CMLoRA.Engine.Lora;
 using CMLoRA.Engine.Tests.Support;
 using static CMLoRA.Engine.Tests.Lora.LoraTestFiles;
 using static TorchSharp.torch;
+using Xunit.Abstractions;
 
 namespace CMLoRA.Engine.Tests.Lora;
 
 /// <summary>Hashes against an independent whole-buffer computation, and proof that hashing streams.</summary>
-public class LoraHashesTests : IDisposable
+public class LoraHashesTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
@@ -86,6 +87,7 @@ public class LoraHashesTests : IDisposable
         long before = GC.GetAllocatedBytesForCurrentThread();
         LoraHashes.Compute(path);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"hashing {new FileInfo(path).Length} bytes allocated {allocated} bytes");
         Assert.True(allocated < 256 * 1024, $"hashing a 24 MiB file allocated {allocated} bytes");
     }
 

@@ -3,6 +3,7 @@ using CMLoRA.Engine.Tensors;
 using CMLoRA.Engine.Tests.Support;
 using static CMLoRA.Engine.Tests.Lora.LoraTestFiles;
 using static TorchSharp.torch;
+using Xunit.Abstractions;
 
 namespace CMLoRA.Engine.Tests.Lora;
 
@@ -10,7 +11,7 @@ namespace CMLoRA.Engine.Tests.Lora;
 /// Key resolution against the full-size SD 1.5 module tree (from the key manifests) and against the tiny reference
 /// model, plus the tiny reference LoRA's merged weights reproduced from ΔW.
 /// </summary>
-public class LoraResolutionTests : IDisposable
+public class LoraResolutionTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
@@ -156,6 +157,7 @@ public class LoraResolutionTests : IDisposable
             var delta = module.DeltaWeight(0.8, target.WeightShape);
             worst = Math.Max(worst, delta.sub(expected).abs().max().item<float>());
         }
+        output.WriteLine($"{component}: largest |ΔW − (merged − base)| = {worst:E2}");
         Assert.True(worst <= 1e-6, $"largest |ΔW − (merged − base)| is {worst:E2}");
         Assert.Equal(component == "unet" ? 132 : 12, patched.Count);
 
