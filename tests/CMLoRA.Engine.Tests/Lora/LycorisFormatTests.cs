@@ -293,4 +293,28 @@ public class LycorisFormatTests : IDisposable
         Assert.Equal(LoraErrorKind.Malformed, error.Kind);
         Assert.Contains($"LoRA module '{Module}' 'dora_scale' [3,3] fits neither the output axis ([4,1]) nor the input axis ([1,3])", error.Message);
     }
+
+    [Fact]
+    public void DeltaAndDoraLeaveNoLiveTensorsBehind()
+    {
+        using var weight = Random(41, 4, 3, 3, 3);
+        using var lora = LoraFile.Open(Write(_temp, "leak.safetensors",
+        [
+            ("lora_unet_down_blocks_0_resnets_0_conv1.lora_down.weight", Random(42, 2, 3, 1, 1)),
+            ("lora_unet_down_blocks_0_resnets_0_conv1.lora_mid.weight", Random(43, 2, 2, 3, 3)),
+            ("lora_unet_down_blocks_0_resnets_0_conv1.lora_up.weight", Random(44, 4, 2, 1, 1)),
+            ("lora_unet_down_blocks_0_resnets_0_conv1.dora_scale", Random(45, 4, 1, 1, 1).abs()),
+        ]));
+        var module = Assert.Single(lora.Modules);
+        void Run()
+        {
+            using var delta = module.DeltaWeight(0.5, weight.shape);
+            using var adjusted = module.ApplyDora(weight, delta, 0.5);
+        }
+        Run();
+        long before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Run();
+        Run();
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
 }
