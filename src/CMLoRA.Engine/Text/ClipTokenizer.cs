@@ -19,8 +19,13 @@ public sealed class ClipTokenizer
 {
     /// <summary>The context length of the CLIP text encoder: BOS + 75 tokens + EOS.</summary>
     public const int DefaultMaxLength = 77;
+
+    /// <summary>The token → id file of a Hugging Face tokenizer folder.</summary>
     public const string VocabFileName = "vocab.json";
+
+    /// <summary>The BPE merges file of a Hugging Face tokenizer folder, one merge per line in rank order.</summary>
     public const string MergesFileName = "merges.txt";
+
     /// <summary>Where a diffusers model keeps its tokenizer files.</summary>
     public const string TokenizerSubfolder = "tokenizer";
 

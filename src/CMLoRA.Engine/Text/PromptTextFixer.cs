@@ -77,10 +77,12 @@ internal static partial class PromptTextFixer
     }
 
     // C1 controls are nearly always Windows-1252 bytes read as Latin-1; browsers read them that way too.
-    private static string? FixC1Control(char c) =>
-        c is >= '\u0080' and <= '\u009F' && Windows1252.DecodeHighControl(c) is var fixedChar && fixedChar != c
-            ? fixedChar.ToString()
-            : null;
+    private static string? FixC1Control(char c)
+    {
+        if (c is < '\u0080' or > '\u009F') return null;
+        char windows1252 = Windows1252.DecodeHighControl(c);
+        return windows1252 == c ? null : windows1252.ToString(); // the five undefined bytes stay as they are
+    }
 
     private static string? SplitLatinLigature(char c) => c switch
     {
