@@ -62,7 +62,7 @@ internal sealed class AdapterTarget : IDisposable
         return cat(parts, 0);
     }
 
-    private Tensor? Delta(Tensor x, IReadOnlyList<AdapterWeight> adapters)
+    private Tensor? Delta(Tensor x, IReadOnlyList<ActiveAdapter> adapters)
     {
         Tensor? sum = null;
         foreach (var (lora, weight) in adapters)
@@ -79,7 +79,7 @@ internal sealed class AdapterTarget : IDisposable
         conv.padding ?? (conv.padding_type == Padding.Same ? conv.kernel_size.Select(k => k / 2).ToArray() : new long[conv.kernel_size.Length]);
 
     /// <summary>W ← W + Σ weight · ΔW, keeping an exact copy of W for <see cref="Restore"/>.</summary>
-    public void Merge(IReadOnlyList<AdapterWeight> adapters)
+    public void Merge(IReadOnlyList<ActiveAdapter> adapters)
     {
         if (_mergedBackup is not null) throw new InvalidOperationException($"'{Path}' is already merged");
         var active = adapters.Where(a => a.Weight != 0f && _factors.ContainsKey(a.Lora)).ToList();

@@ -30,7 +30,7 @@ public sealed class LoraAdapterSet : IDisposable
             .ToDictionary(m => m.name, m => (nn.Module<Tensor, Tensor>)m.module, StringComparer.Ordinal);
     }
 
-    /// <summary>Registers a LoRA; returns its index for <see cref="AdapterWeight.Lora"/>.</summary>
+    /// <summary>Registers a LoRA; returns its index for <see cref="ActiveAdapter.Lora"/>.</summary>
     public int AddLora(string name, IEnumerable<KeyValuePair<string, AdapterFactors>> layers)
     {
         int index = _loraNames.Count;
@@ -58,7 +58,7 @@ public sealed class LoraAdapterSet : IDisposable
     public int LayerCount(int lora) => _targets.Values.Count(t => t.Has(lora));
 
     /// <summary>Folds the given adapters into the weights (W ← W + Σ w·ΔW); runtime adapters are off until <see cref="Restore"/>.</summary>
-    public void Merge(IReadOnlyList<AdapterWeight> adapters)
+    public void Merge(IReadOnlyList<ActiveAdapter> adapters)
     {
         if (_merged) throw new InvalidOperationException("adapters are already merged; restore first");
         foreach (var target in _targets.Values) target.Merge(adapters);

@@ -62,7 +62,7 @@ public class LoraAdapterSetTests
         using var _ = set;
         using var guard = no_grad();
         using var x = randn(3, 4, 8, 8);
-        var mix = new[] { new AdapterWeight(0, 0.8f), new AdapterWeight(1, -0.3f) };
+        var mix = new[] { new ActiveAdapter(0, 0.8f), new ActiveAdapter(1, -0.3f) };
 
         set.Active = AdapterMix.All(mix);
         using var runtime = net.call(x);
@@ -81,7 +81,7 @@ public class LoraAdapterSetTests
         var (net, set) = Build(3);
         using var _ = set;
         var before = net.parameters().Select(p => p.detach().clone()).ToList();
-        set.Merge([new AdapterWeight(0, 0.7f), new AdapterWeight(1, 1.3f), new AdapterWeight(2, 0.1f)]);
+        set.Merge([new ActiveAdapter(0, 0.7f), new ActiveAdapter(1, 1.3f), new ActiveAdapter(2, 0.1f)]);
         Assert.Contains(net.parameters().Zip(before), pair => !pair.First.equal(pair.Second).all().item<bool>());
         set.Restore();
         foreach (var (after, original) in net.parameters().Zip(before))
@@ -95,7 +95,7 @@ public class LoraAdapterSetTests
         using var _ = set;
         using var guard = no_grad();
         using var x = randn(2, 4, 8, 8);
-        var loras = new[] { new AdapterWeight(0, 1f), new AdapterWeight(1, 0.6f), new AdapterWeight(2, 1.2f) };
+        var loras = new[] { new ActiveAdapter(0, 1f), new ActiveAdapter(1, 0.6f), new ActiveAdapter(2, 1.2f) };
 
         var sequential = new List<Tensor>();
         foreach (var lora in loras)
@@ -139,7 +139,7 @@ public class LoraAdapterSetTests
     {
         var (net, set) = Build(2);
         using var _ = set;
-        set.Active = AdapterMix.OnePerSlice([new AdapterWeight(0, 1f), new AdapterWeight(1, 1f)]);
+        set.Active = AdapterMix.OnePerSlice([new ActiveAdapter(0, 1f), new ActiveAdapter(1, 1f)]);
         var error = Assert.Throws<InvalidOperationException>(() => net.call(randn(3, 4, 8, 8)));
         Assert.Equal("batch 3 cannot be split into 2 adapter slices", error.Message);
     }
