@@ -22,7 +22,7 @@ namespace CMLoRA.Migrations.Migrations
                     AutoV2 = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     AutoV3 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     FileSize = table.Column<long>(type: "INTEGER", nullable: false),
-                    TensorCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ModuleCount = table.Column<int>(type: "INTEGER", nullable: false),
                     Format = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     BaseModel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     OutputName = table.Column<string>(type: "TEXT", nullable: true),

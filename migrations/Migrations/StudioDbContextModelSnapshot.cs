@@ -258,7 +258,7 @@ namespace CMLoRA.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("TensorCount")
+                    b.Property<int>("ModuleCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("TriggerWords")

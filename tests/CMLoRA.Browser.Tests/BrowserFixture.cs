@@ -27,6 +27,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (the README test command does this).");
+        // Two shared cores: a busy neighbour can stretch a round trip well past Playwright's 5 s default.
+        Assertions.SetDefaultExpectTimeout(20_000);
         Studio = await StudioProcess.StartAsync();
         Browser = await LaunchAsync();
         AdminContext = await NewContextAsync();

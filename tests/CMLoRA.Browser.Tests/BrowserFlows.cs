@@ -32,6 +32,14 @@ public static class BrowserFlows
         await WaitForCircuitAsync(page);
     }
 
+    /// <summary>Opens the library and waits until its upload picker is wired to the upload script.</summary>
+    public static async Task OpenLibraryAsync(IPage page)
+    {
+        await page.GotoAsync("/library");
+        await WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("#lora-upload-input[data-ready='true']")).ToBeAttachedAsync();
+    }
+
     /// <summary>The layout renders this marker only once the page runs interactively over the SignalR circuit.</summary>
     public static Task WaitForCircuitAsync(IPage page) =>
         Assertions.Expect(page.Locator("#circuit-status[data-connected='true']")).ToBeAttachedAsync();

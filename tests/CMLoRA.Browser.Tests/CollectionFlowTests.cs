@@ -14,8 +14,7 @@ public class CollectionFlowTests(BrowserFixture fixture)
         var page = await fixture.NewPageAsync();
         try
         {
-            await page.GotoAsync("/library");
-            await BrowserFlows.WaitForCircuitAsync(page);
+            await BrowserFlows.OpenLibraryAsync(page);
             await page.GetByLabel("Search name, trigger word or tag").FillAsync("recipe_");
             await Assertions.Expect(page.Locator("#library-count")).ToHaveTextAsync("2 LoRAs");
             await page.GetByLabel("Select recipe_character").CheckAsync();

@@ -13,8 +13,7 @@ public class LibraryFlowTests(BrowserFixture fixture)
         var page = await fixture.NewPageAsync();
         try
         {
-            await page.GotoAsync("/library");
-            await BrowserFlows.WaitForCircuitAsync(page);
+            await BrowserFlows.OpenLibraryAsync(page);
             await page.SetInputFilesAsync("#lora-upload-input", new FilePayload { Name = "browser_ada.safetensors", MimeType = "application/octet-stream", Buffer = file });
             await Assertions.Expect(page.Locator("#upload-results")).ToContainTextAsync("Added \"browser_ada\" from browser_ada.safetensors.");
 
@@ -75,8 +74,7 @@ public class LibraryFlowTests(BrowserFixture fixture)
         var bobPage = await bob.NewPageAsync();
         try
         {
-            await alicePage.GotoAsync("/library");
-            await BrowserFlows.WaitForCircuitAsync(alicePage);
+            await BrowserFlows.OpenLibraryAsync(alicePage);
             await alicePage.SetInputFilesAsync("#lora-upload-input",
                 new FilePayload { Name = "alice_secret.safetensors", MimeType = "application/octet-stream", Buffer = TestLora.Build("alice_secret", seed: 5151) });
             await Assertions.Expect(alicePage.Locator("#upload-results")).ToContainTextAsync("Added \"alice_secret\"");
@@ -84,8 +82,7 @@ public class LibraryFlowTests(BrowserFixture fixture)
             await alicePage.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/library/"));
             string detailPath = new Uri(alicePage.Url).AbsolutePath;
 
-            await bobPage.GotoAsync("/library");
-            await BrowserFlows.WaitForCircuitAsync(bobPage);
+            await BrowserFlows.OpenLibraryAsync(bobPage);
             await bobPage.GetByLabel("Search name, trigger word or tag").FillAsync("alice_secret");
             await Assertions.Expect(bobPage.Locator("#library-empty")).ToBeVisibleAsync();
             await Assertions.Expect(bobPage.GetByRole(AriaRole.Link, new() { Name = "alice_secret" })).ToHaveCountAsync(0);
@@ -97,7 +94,8 @@ public class LibraryFlowTests(BrowserFixture fixture)
         }
         catch
         {
-            await BrowserFixture.ScreenshotAsync(bobPage, "private-lora-failure");
+            await BrowserFixture.ScreenshotAsync(alicePage, "private-lora-failure-alice");
+            await BrowserFixture.ScreenshotAsync(bobPage, "private-lora-failure-bob");
             throw;
         }
     }

@@ -35,7 +35,7 @@ public class IngestRejectionTests(StudioFixture fixture)
             { "other extension", "notes.txt", good, "is not a .safetensors file" },
             { "not a LoRA", "checkpoint.safetensors",
                 TestLora.Serialize([new TestLora.Tensor("model.diffusion_model.input_blocks.0.0.weight", "F16", [2, 2], new byte[8])]),
-                "the file holds no LoRA tensors" },
+                "the file has 1 key(s) this loader does not support: 'model.diffusion_model.input_blocks.0.0.weight'" },
             { "not JSON", "garbage.safetensors", TestLora.WithHeader("not json at all", new byte[4]), "header is not a JSON object" },
             { "too large", "huge.safetensors", new byte[StudioFixture.MaxUploadBytes + 1], "larger than the upload limit of 256 KiB (Studio:MaxUploadBytes)" },
         };

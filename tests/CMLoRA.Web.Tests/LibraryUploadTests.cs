@@ -26,11 +26,11 @@ public class LibraryUploadTests(StudioFixture fixture)
         Assert.Equal("kohya", detail.GetProperty("format").GetString());
         Assert.Equal(4, detail.GetProperty("rank").GetInt32());
         Assert.Equal(2.0, detail.GetProperty("alpha").GetDouble());
-        Assert.Equal(6, detail.GetProperty("tensorCount").GetInt32());
+        Assert.Equal(2, detail.GetProperty("moduleCount").GetInt32());
         Assert.Equal(file.Length, detail.GetProperty("fileSize").GetInt64());
         Assert.Equal("networks.lora", detail.GetProperty("networkModule").GetString());
-        // Tag counts merged across dataset folders: ada 20, smile 5+9, red hair 12, outdoors 3.
-        Assert.Equal(["ada", "smile", "red hair", "outdoors"],
+        // The engine suggests ss_output_name, then tags by count merged across dataset folders: ada 20, smile 5+9, red hair 12, outdoors 3.
+        Assert.Equal(["meta_probe", "ada", "smile", "red hair", "outdoors"],
             detail.GetProperty("suggestedTriggerWords").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.Equal("sd_v1", detail.GetProperty("metadata").GetProperty("ss_base_model_version").GetString());
         Assert.Equal(JsonValueKind.Null, detail.GetProperty("profile").GetProperty("score").ValueKind);

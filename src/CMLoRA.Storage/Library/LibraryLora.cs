@@ -24,7 +24,7 @@ public sealed class LibraryLora
     public string AutoV3 { get; set; } = "";
 
     public long FileSize { get; set; }
-    public int TensorCount { get; set; }
+    public int ModuleCount { get; set; }
 
     /// <summary>kohya, peft, lycoris… as recognised from the tensor names.</summary>
     public string Format { get; set; } = "";

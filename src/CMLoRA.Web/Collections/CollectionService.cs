@@ -158,7 +158,7 @@ public sealed class CollectionService(IDbContextFactory<StudioDbContext> dbFacto
         string name = (input.Name ?? "").Trim();
         if (name.Length is 0 or > 200) return "the name must have 1 to 200 characters";
         if (!CollectionMethods.All.Contains(input.Method)) return $"the method must be one of {string.Join(", ", CollectionMethods.All)}";
-        if (!BaseModelFamily.All.Contains(input.BaseModel)) return $"the base model must be one of {string.Join(", ", BaseModelFamily.All)}";
+        if (!BaseModelNames.All.Contains(input.BaseModel)) return $"the base model must be one of {string.Join(", ", BaseModelNames.All)}";
         if (!Enum.IsDefined(input.Visibility)) return "unknown visibility";
         if (input.Items.Count > MaxItems) return $"a collection holds at most {MaxItems} LoRAs";
         if (input.Items.Any(i => !double.IsFinite(i.Weight) || i.Weight < LibraryService.MinWeight || i.Weight > LibraryService.MaxWeight))

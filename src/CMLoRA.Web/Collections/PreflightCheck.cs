@@ -28,7 +28,7 @@ public static class PreflightCheck
                 issues.Add(new(PreflightSeverity.Warning, $"“{entry.Name}” is missing: {entry.MissingReason}."));
                 continue;
             }
-            if (entry.BaseModel == BaseModelFamily.Unknown)
+            if (entry.BaseModel == BaseModelNames.Unknown)
                 issues.Add(new(PreflightSeverity.Warning, $"The base model of “{entry.Name}” is unknown; make sure it was trained for {targetBaseModel}."));
             else if (entry.BaseModel != null && entry.BaseModel != targetBaseModel)
                 issues.Add(new(PreflightSeverity.Warning, $"“{entry.Name}” was made for {entry.BaseModel}, but this collection targets {targetBaseModel}; it will not apply."));

@@ -49,7 +49,7 @@ public static class StudioServiceExtensions
 
     private static void AddStudioLibrary(this WebApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton<ILoraInspector, SafetensorsLoraInspector>();
+        builder.Services.TryAddSingleton<ILoraInspector, EngineLoraInspector>();
         builder.Services.AddSingleton<PreviewImages>();
         builder.Services.AddSingleton<LoraIngestService>();
         builder.Services.AddSingleton<LibraryService>();

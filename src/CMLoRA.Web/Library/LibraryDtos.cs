@@ -20,7 +20,7 @@ public sealed record LoraEditDto(DateTimeOffset At, string UserName, string Fiel
 public sealed record LoraDetailDto(
     Guid Id, string Name, string FileName, LoraCategory Category, string BaseModel, IReadOnlyList<string> TriggerWords,
     IReadOnlyList<string> SuggestedTriggerWords, IReadOnlyList<string> Tags, double PreferredWeight, string Description, string Notes,
-    string Sha256, string AutoV2, string AutoV3, string AutoV3Short, long FileSize, int TensorCount, string Format, string? OutputName,
+    string Sha256, string AutoV2, string AutoV3, string AutoV3Short, long FileSize, int ModuleCount, string Format, string? OutputName,
     int? Rank, double? Alpha, string? NetworkModule, IReadOnlyDictionary<string, string> Metadata, FrequencyProfileDto Profile,
     string OwnerId, string OwnerName, Visibility Visibility, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? PreviewUrl,
     IReadOnlyList<LoraEditDto> Edits, bool CanEdit, bool CanManage);

@@ -152,7 +152,7 @@ public sealed class LibraryService(IDbContextFactory<StudioDbContext> dbFactory,
 
     private static string? Join(IReadOnlyList<string>? words) => words == null
         ? null
-        : string.Join(", ", words.SelectMany(TriggerWordSuggester.Split).Distinct(StringComparer.OrdinalIgnoreCase));
+        : string.Join(", ", words.SelectMany(WordLists.Split).Distinct(StringComparer.OrdinalIgnoreCase));
 
     private static string Format(double value) => value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -160,7 +160,7 @@ public sealed class LibraryService(IDbContextFactory<StudioDbContext> dbFactory,
         previewFile == null ? null : $"/api/loras/{id}/preview?v={Path.GetFileNameWithoutExtension(previewFile)[..8]}";
 
     private static LoraSummaryDto ToSummary(LoraSummaryRow row) => new(
-        row.Id, row.Name, row.Category, row.BaseModel, TriggerWordSuggester.Split(row.TriggerWords).ToList(), TriggerWordSuggester.Split(row.Tags).ToList(),
+        row.Id, row.Name, row.Category, row.BaseModel, WordLists.Split(row.TriggerWords).ToList(), WordLists.Split(row.Tags).ToList(),
         row.OwnerId, row.OwnerName, row.Visibility, row.CreatedAt, row.UsageCount, PreviewUrl(row.Id, row.PreviewFile), row.FileSize, row.Rank,
         row.AutoV2, row.PreferredWeight);
 
@@ -169,9 +169,9 @@ public sealed class LibraryService(IDbContextFactory<StudioDbContext> dbFactory,
         var metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(l.MetadataJson) ?? [];
         var spectrum = l.RadialSpectrumJson == null ? null : JsonSerializer.Deserialize<double[]>(l.RadialSpectrumJson);
         return new LoraDetailDto(
-            l.Id, l.Name, l.FileName, l.Category, l.BaseModel, TriggerWordSuggester.Split(l.TriggerWords).ToList(),
-            TriggerWordSuggester.Split(l.SuggestedTriggerWords).ToList(), TriggerWordSuggester.Split(l.Tags).ToList(), l.PreferredWeight,
-            l.Description, l.Notes, l.Sha256, l.AutoV2, l.AutoV3, l.AutoV3[..Math.Min(12, l.AutoV3.Length)], l.FileSize, l.TensorCount, l.Format,
+            l.Id, l.Name, l.FileName, l.Category, l.BaseModel, WordLists.Split(l.TriggerWords).ToList(),
+            WordLists.Split(l.SuggestedTriggerWords).ToList(), WordLists.Split(l.Tags).ToList(), l.PreferredWeight,
+            l.Description, l.Notes, l.Sha256, l.AutoV2, l.AutoV3, l.AutoV3[..Math.Min(12, l.AutoV3.Length)], l.FileSize, l.ModuleCount, l.Format,
             l.OutputName, l.Rank, l.Alpha, l.NetworkModule, new SortedDictionary<string, string>(metadata, StringComparer.Ordinal),
             new FrequencyProfileDto(l.FrequencyScore, l.FrequencyGroup, spectrum, l.ProfiledAt),
             l.OwnerId, l.Owner?.DisplayName ?? "", l.Visibility, l.CreatedAt, l.UpdatedAt, PreviewUrl(l.Id, l.PreviewFile), edits,

@@ -96,8 +96,8 @@ public sealed class LoraIngestService(
     {
         var sidecars = request.Sidecars;
         var triggers = sidecars.TriggerWords.Concat(inspection.DeclaredTriggerWords).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        string baseModel = inspection.BaseModel == BaseModelFamily.Unknown
-            ? BaseModelFamily.FromHint(sidecars.BaseModelHint) ?? BaseModelFamily.Unknown
+        string baseModel = inspection.BaseModel == BaseModelNames.Unknown
+            ? BaseModelNames.FromHint(sidecars.BaseModelHint) ?? BaseModelNames.Unknown
             : inspection.BaseModel;
         string name = inspection.OutputName ?? LoraFileNames.DisplayName(fileName);
         return new LibraryLora
@@ -108,7 +108,7 @@ public sealed class LoraIngestService(
             AutoV2 = inspection.AutoV2,
             AutoV3 = inspection.AutoV3,
             FileSize = inspection.FileSize,
-            TensorCount = inspection.TensorCount,
+            ModuleCount = inspection.ModuleCount,
             Format = inspection.Format,
             BaseModel = baseModel,
             OutputName = inspection.OutputName,

@@ -6,7 +6,7 @@ public sealed record LoraInspection(
     string AutoV2,
     string AutoV3,
     long FileSize,
-    int TensorCount,
+    int ModuleCount,
     string Format,
     string BaseModel,
     string? OutputName,

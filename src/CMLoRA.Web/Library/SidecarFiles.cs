@@ -25,7 +25,7 @@ public sealed record SidecarFiles(
         {
             description = Text(u, "description");
             notes = Text(u, "notes");
-            words.AddRange(TriggerWordSuggester.Split(Text(u, "activation text")));
+            words.AddRange(WordLists.Split(Text(u, "activation text")));
             if (u.TryGetProperty("preferred weight", out var w))
                 weight = w.ValueKind == JsonValueKind.Number ? w.GetDouble()
                     : double.TryParse(w.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) ? parsed : null;
@@ -38,7 +38,7 @@ public sealed record SidecarFiles(
         {
             if (c.TryGetProperty("trainedWords", out var trained) && trained.ValueKind == JsonValueKind.Array)
                 foreach (var word in trained.EnumerateArray())
-                    if (word.ValueKind == JsonValueKind.String) words.AddRange(TriggerWordSuggester.Split(word.GetString()));
+                    if (word.ValueKind == JsonValueKind.String) words.AddRange(WordLists.Split(word.GetString()));
             baseModel ??= Text(c, "baseModel");
             description ??= Text(c, "description");
         }

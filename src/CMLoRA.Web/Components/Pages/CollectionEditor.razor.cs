@@ -28,7 +28,7 @@ public partial class CollectionEditor
         public string Name { get; set; } = "";
         public string Description { get; set; } = "";
         public string Method { get; set; } = CollectionMethods.CmLora;
-        public string BaseModel { get; set; } = BaseModelFamily.Sd1;
+        public string BaseModel { get; set; } = BaseModelNames.Sd1;
         public Visibility Visibility { get; set; } = Visibility.Private;
         public string OptionsJson { get; set; } = "{}";
     }
@@ -56,7 +56,7 @@ public partial class CollectionEditor
             foreach (string part in (LoraIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
                 if (Guid.TryParse(part, out var loraId) && await Library.GetAsync(_user, loraId) is { } lora)
                     _items.Add(new ItemRow(lora.Id, lora.Name, lora.BaseModel, lora.PreferredWeight));
-            if (_items.Count > 0) _form.BaseModel = _items.GroupBy(i => i.BaseModel).OrderByDescending(g => g.Count()).First().Key ?? BaseModelFamily.Sd1;
+            if (_items.Count > 0) _form.BaseModel = _items.GroupBy(i => i.BaseModel).OrderByDescending(g => g.Count()).First().Key ?? BaseModelNames.Sd1;
             await RefreshPreflightAsync();
         }
         else

@@ -67,7 +67,7 @@ public partial class LoraDetail
 
     private void AddTriggerWord(string word)
     {
-        var words = TriggerWordSuggester.Split(_edit.TriggerWords).ToList();
+        var words = WordLists.Split(_edit.TriggerWords).ToList();
         if (!words.Contains(word, StringComparer.OrdinalIgnoreCase)) words.Add(word);
         _edit.TriggerWords = string.Join(", ", words);
     }
@@ -79,8 +79,8 @@ public partial class LoraDetail
             Name = _edit.Name,
             Category = _edit.Category,
             PreferredWeight = _edit.PreferredWeight,
-            TriggerWords = TriggerWordSuggester.Split(_edit.TriggerWords).ToList(),
-            Tags = TriggerWordSuggester.Split(_edit.Tags).ToList(),
+            TriggerWords = WordLists.Split(_edit.TriggerWords).ToList(),
+            Tags = WordLists.Split(_edit.Tags).ToList(),
             Description = _edit.Description,
             Notes = _edit.Notes,
             Visibility = _lora!.CanManage ? _edit.Visibility : null,
