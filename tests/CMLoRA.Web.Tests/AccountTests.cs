@@ -68,6 +68,31 @@ public class AccountTests(StudioFixture fixture)
     }
 
     [Fact]
+    public async Task SignOutIsAFormPostThatNeedsItsAntiforgeryTokenAsync()
+    {
+        using var session = await StudioSession.SignInAsync(fixture.Studio, StudioFixture.BobEmail);
+        session.Http.DefaultRequestHeaders.Remove("RequestVerificationToken"); // a cross-site form has no token
+        using (var forged = await session.Http.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["returnUrl"] = "" })))
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        using (var stillIn = await session.Http.GetAsync("/api/me"))
+            Assert.Equal(HttpStatusCode.OK, stillIn.StatusCode);
+
+        using (var page = await session.Http.GetAsync("/"))
+        {
+            string html = await page.Content.ReadAsStringAsync();
+            var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"");
+            Assert.True(token.Success, "the layout's sign-out form carries an anti-forgery token");
+            using var signOut = await session.Http.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token.Groups[1].Value),
+            }));
+            Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        }
+        using (var after = await session.Http.GetAsync("/api/me"))
+            Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
     public async Task TheConfiguredAdminExistsAndSetupIsClosedAsync()
     {
         var me = await fixture.Admin.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/me");

@@ -3,7 +3,6 @@ using CMLoRA.Web.Accounts;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CMLoRA.Web.Api;
 
@@ -16,12 +15,16 @@ public static class AccountApi
 
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder routes)
     {
-        // A form post from the layout's sign-out button; form binding makes ASP.NET check its anti-forgery token.
-        routes.MapPost("/account/logout", async Task<RedirectHttpResult> (SignInManager<StudioUser> signIn, [FromForm] string? returnUrl) =>
+        // A form post from the layout's sign-out button. The token is checked here, explicitly: a cross-site page must
+        // not be able to sign people out.
+        routes.MapPost("/account/logout", async Task<Results<RedirectHttpResult, ProblemHttpResult>> (HttpContext context, IAntiforgery antiforgery,
+            SignInManager<StudioUser> signIn) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+                return TypedResults.Problem("the sign-out form's anti-forgery token is missing or invalid", statusCode: StatusCodes.Status400BadRequest);
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("~/account/login");
-        });
+        }).DisableAntiforgery();
 
         var api = routes.MapGroup("/api").RequireAuthorization();
         api.MapGet("/antiforgery", (HttpContext context, IAntiforgery antiforgery) =>
