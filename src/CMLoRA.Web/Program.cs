@@ -31,6 +31,8 @@ using (var scope = app.Services.CreateScope())
     await SqliteDatabase.MigrateAsync(db);
     logger.LogInformation("Database {DatabasePath} ready ({Applied} migrations applied now)", paths.DatabasePath, pending.Count);
     await app.Services.SeedAccountsAsync();
+    if (paths.ClearTemp() is > 0 and var removed)
+        logger.LogInformation("Removed {Count} interrupted upload(s) from {Folder}", removed, paths.Temp);
     app.Services.GetRequiredService<ComputeDevice>(); // choose and log the device once, at start-up
 }
 

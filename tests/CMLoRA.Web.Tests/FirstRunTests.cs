@@ -9,7 +9,14 @@ public class FirstRunTests : IAsyncLifetime
 {
     private StudioProcess _studio = null!;
 
-    public async Task InitializeAsync() => _studio = await StudioProcess.StartAsync();
+    public async Task InitializeAsync()
+    {
+        // A crash left half an upload behind in this data folder; start-up removes it.
+        string dataDir = Directory.CreateTempSubdirectory("cmlora-studio-").FullName;
+        Directory.CreateDirectory(Path.Combine(dataDir, "tmp"));
+        await File.WriteAllBytesAsync(Path.Combine(dataDir, "tmp", "interrupted.part"), new byte[1024]);
+        _studio = await StudioProcess.StartAsync(dataDir);
+    }
 
     public async Task DisposeAsync()
     {
@@ -30,6 +37,8 @@ public class FirstRunTests : IAsyncLifetime
         using (var api = await anonymous.Http.GetAsync("/api/me"))
             Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
         Assert.Contains("No accounts yet: open the studio in a browser", _studio.Log);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_studio.DataDir, "tmp")));
+        Assert.Contains("Removed 1 interrupted upload(s)", _studio.Log);
 
         // A mismatched confirmation is refused and creates nothing.
         using (var mismatch = await anonymous.PostFormAsync("/setup", "setup", new()

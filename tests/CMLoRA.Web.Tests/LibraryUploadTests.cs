@@ -40,6 +40,28 @@ public class LibraryUploadTests(StudioFixture fixture)
     }
 
     [Fact]
+    public async Task TheFrequencyProfileColumnsReachTheDetailOnceFilledAsync()
+    {
+        Guid id = await fixture.Alice.UploadLoraAsync(TestLora.Build("profiled", seed: 71));
+        var before = await fixture.Alice.Http.GetFromJsonAsync<JsonElement>($"/api/loras/{id}");
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("profile").GetProperty("radialSpectrum").ValueKind);
+
+        // The profiler (a later part) writes these columns; the library shows whatever is there.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={fixture.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE Loras SET FrequencyScore = 0.42, FrequencyGroup = 'high', RadialSpectrumJson = '[1.0,0.5,0.25]' WHERE Id = $id";
+            command.Parameters.AddWithValue("$id", id.ToString().ToUpperInvariant());
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+        var profile = (await fixture.Alice.Http.GetFromJsonAsync<JsonElement>($"/api/loras/{id}")).GetProperty("profile");
+        Assert.Equal(0.42, profile.GetProperty("score").GetDouble());
+        Assert.Equal("high", profile.GetProperty("group").GetString());
+        Assert.Equal([1.0, 0.5, 0.25], profile.GetProperty("radialSpectrum").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+    }
+
+    [Fact]
     public async Task ASecondUploadOfTheSameFilePointsToTheFirstAsync()
     {
         byte[] file = TestLora.Build("dedupe", seed: 21);

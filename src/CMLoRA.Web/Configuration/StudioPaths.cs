@@ -20,6 +20,25 @@ public sealed class StudioPaths(string contentRoot, string dataDir, string datab
 
     public string LoraFile(string sha256) => Path.Combine(Loras, sha256 + ".safetensors");
 
+    /// <summary>Removes uploads a crash interrupted; nothing in tmp/ is ever referenced by the database.</summary>
+    public int ClearTemp()
+    {
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(Temp))
+        {
+            try
+            {
+                File.Delete(file);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // in use by another instance on the same data folder; it cleans up after itself
+            }
+        }
+        return removed;
+    }
+
     public void EnsureCreated()
     {
         foreach (string folder in new[] { DataDir, Loras, Previews, Temp, Keys }) Directory.CreateDirectory(folder);
