@@ -14,7 +14,7 @@ public class CmLoraPropertyTests
     private static readonly RefreshSpec[] NonDominantSpecs =
         [RefreshSpec.Uniform(4), RefreshSpec.Uniform(10), RefreshSpec.Quadratic(5, 0.3), RefreshSpec.Uniform(1000)];
 
-    private static readonly int[] StepCounts = [1, 2, 7, 20, 50, 101];
+    private static readonly int[] StepCounts = [1, 2, 7, 20, 61];
 
     private static readonly IReadOnlyList<LoraSlot>[] Compositions =
     [
@@ -24,14 +24,15 @@ public class CmLoraPropertyTests
         [Object(), Style(), Clothing(), Character(2), Character(3)],
     ];
 
-    private static IEnumerable<(CmLoraOptions Options, int Steps, IReadOnlyList<LoraSlot> Loras)> Configurations()
+    private static IEnumerable<(CmLoraOptions Options, int Steps, IReadOnlyList<LoraSlot> Loras)> Configurations(
+        int[] stepCounts, int[] maxAges)
     {
-        foreach (int steps in StepCounts)
+        foreach (int steps in stepCounts)
         foreach (var dominant in DominantSpecs)
         foreach (var nonDominant in NonDominantSpecs)
         {
             if (!Resolves(dominant, steps) || !Resolves(nonDominant, steps)) continue;
-            foreach (int maxAge in new[] { 1, 2, 5, 8 })
+            foreach (int maxAge in maxAges)
             foreach (double late in new[] { 0.0, 0.55, 1.0 })
             foreach (var loras in Compositions)
                 yield return (new CmLoraOptions
@@ -54,14 +55,14 @@ public class CmLoraPropertyTests
     public void NoCacheIsEverReadAtMaxAgeOrOlder()
     {
         int configurations = 0;
-        foreach (var (options, steps, loras) in Configurations())
+        foreach (var (options, steps, loras) in Configurations(StepCounts, [1, 3, 8]))
         {
             configurations++;
             var ages = Ages(new CmLoraSchedule(options).PlanRun(steps, loras), loras.Count);
             for (int step = 0; step < steps; step++)
                 for (int i = 0; i < loras.Count; i++)
-                    Assert.True(ages[step][i] < options.MaxAge,
-                        $"LoRA {i} read a cache {ages[step][i]} steps old at step {step} of {steps} (max age {options.MaxAge}, " +
+                    if (ages[step][i] >= options.MaxAge)
+                        Assert.Fail($"LoRA {i} read a cache {ages[step][i]} steps old at step {step} of {steps} (max age {options.MaxAge}, " +
                         $"dominant {options.DominantRefresh}, non-dominant {options.NonDominantRefresh}, {loras.Count} LoRAs)");
         }
         Assert.True(configurations > 2000, $"only {configurations} configurations");
@@ -70,7 +71,7 @@ public class CmLoraPropertyTests
     [Fact]
     public void EveryStepIsAConvexCompositeWithOneDominantLora()
     {
-        foreach (var (options, steps, loras) in Configurations())
+        foreach (var (options, steps, loras) in Configurations([1, 7, 50], [2, 8]))
         {
             var order = LoraOrdering.Order(loras);
             bool hasHigh = order.High.Count > 0;
@@ -82,10 +83,11 @@ public class CmLoraPropertyTests
                 var plan = plans[step];
                 Assert.Equal(step, plan.Step);
                 Assert.Equal(loras.Count, plan.Runs.Count);
-                Assert.Equal(Enumerable.Range(0, loras.Count), plan.Runs.Select(r => r.Adapters.Single().Index).Order());
+                Assert.Equal(loras.Count, plan.Runs.Select(r => r.Adapters.Single().Index).Distinct().Count());
                 Assert.Equal(1.0, plan.Runs.Sum(r => r.NoiseWeight), 12);
                 int dominant = plan.DominantLora!.Value;
-                Assert.True(plan.Runs.All(r => r.NoiseWeight <= plan.RunFor(dominant)!.NoiseWeight + 1e-15));
+                double dominantShare = plan.RunFor(dominant)!.NoiseWeight;
+                Assert.True(plan.Runs.All(r => r.NoiseWeight <= dominantShare + 1e-15));
                 Assert.Equal(step < lateStart ? CompositionPhase.Early : CompositionPhase.Late, plan.Phase);
                 if (plan.Phase == CompositionPhase.Early && hasHigh)
                     Assert.Contains(order.High, o => o.Index == dominant);

@@ -129,6 +129,16 @@ public class CmLoraScheduleTests
             Assert.Equal(CmLoraRow(run[step], 4), CmLoraRow(schedule.Plan(step, 20, Loras(4)), 4));
     }
 
+    [Fact]
+    public void PlanFollowsAChangeOfCompositionOrLength()
+    {
+        var schedule = new CmLoraSchedule();
+        Assert.Equal("E2:--R", CmLoraRow(schedule.Plan(2, 20, Loras(3)), 3));
+        Assert.Equal("E1:-R--", CmLoraRow(schedule.Plan(2, 20, Loras(4)), 4));
+        Assert.Equal("L3:RRRR", CmLoraRow(schedule.Plan(12, 20, Loras(4)), 4));
+        Assert.Equal("E0:RRRR", CmLoraRow(schedule.Plan(12, 40, Loras(4)), 4));
+    }
+
     [Theory]
     [InlineData(220, 0.55, 121)]
     [InlineData(100, 0.55, 55)]

@@ -45,11 +45,23 @@ public sealed class CmLoraSchedule : ICompositionSchedule
         return (int)Math.Round(fraction * steps, MidpointRounding.AwayFromZero);
     }
 
+    // The last run planned, so that a sampler asking step by step does not replay the run from step 0 each time.
+    // An immutable object published by reference: a racing reader sees either the old run or the new one, whole.
+    private sealed record PlannedRun(int Steps, LoraSlot[] Loras, IReadOnlyList<StepPlan> Plans);
+
+    private volatile PlannedRun? _lastRun;
+
     /// <inheritdoc />
     public StepPlan Plan(int step, int steps, IReadOnlyList<LoraSlot> loras)
     {
         ScheduleArguments.CheckStep(step, steps);
-        return PlanRun(steps, loras)[step];
+        ArgumentNullException.ThrowIfNull(loras);
+        var last = _lastRun;
+        if (last is not null && last.Steps == steps && last.Loras.SequenceEqual(loras))
+            return last.Plans[step];
+        var plans = PlanRun(steps, loras);
+        _lastRun = new PlannedRun(steps, loras.ToArray(), plans);
+        return plans[step];
     }
 
     /// <inheritdoc />
@@ -119,6 +131,6 @@ public sealed class CmLoraSchedule : ICompositionSchedule
                 Phase = phase,
             };
         }
-        return plans;
+        return Array.AsReadOnly(plans);
     }
 }

@@ -1,3 +1,4 @@
+// Spec 4.3: the refresh-step sets, described independently of the run length.
 namespace CMLoRA.Engine.Composition.Schedules;
 
 /// <summary>
