@@ -26,7 +26,7 @@ public sealed class CLIPMLP : Module<Tensor, Tensor>
         return fc2.forward(activated);
     }
 
-    /// <summary>x·σ(1.702·x), the GELU approximation OpenAI's CLIP was trained with.</summary>
+    /// <summary>x·σ(1.702·x), the GELU approximation the original CLIP was trained with.</summary>
     private static Tensor QuickGelu(Tensor x)
     {
         using var scaled = x.mul(1.702);

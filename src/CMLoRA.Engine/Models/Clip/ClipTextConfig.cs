@@ -17,7 +17,7 @@ public sealed record ClipTextConfig
     [JsonPropertyName("num_attention_heads")] public int NumAttentionHeads { get; init; } = 8;
     [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; init; } = 77;
 
-    /// <summary><c>quick_gelu</c> (x·σ(1.702x), what OpenAI CLIP and SD 1.x use) or <c>gelu</c> (exact, erf-based).</summary>
+    /// <summary><c>quick_gelu</c> (x·σ(1.702x), what the original CLIP and SD 1.x use) or <c>gelu</c> (exact, erf-based).</summary>
     [JsonPropertyName("hidden_act")] public string HiddenAct { get; init; } = "quick_gelu";
 
     [JsonPropertyName("layer_norm_eps")] public double LayerNormEps { get; init; } = 1e-5;
