@@ -23,13 +23,14 @@ internal static class ConfigJson
         catch (JsonException e)
         {
             string field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "(document)";
-            throw new ModelConfigException($"{what} config: field {field} could not be read: {FirstLine(e.Message)}", e);
+            throw new ModelConfigException($"{what} config: field {field} could not be read: {WithoutPath(e.Message)}", e);
         }
     }
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
-    private static string FirstLine(string message)
+    /// <summary>Cuts System.Text.Json's " Path: … | LineNumber: …" suffix from an error message.</summary>
+    public static string WithoutPath(string message)
     {
         int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;

@@ -55,8 +55,15 @@ internal sealed class ConfigListJsonConverter<T> : JsonConverter<ConfigList<T>>
     {
         if (reader.TokenType != JsonTokenType.StartArray)
             throw new JsonException($"expected a list but found {reader.TokenType}");
-        var items = JsonSerializer.Deserialize<T[]>(ref reader, options) ?? [];
-        return new ConfigList<T>(items);
+        try
+        {
+            return new ConfigList<T>(JsonSerializer.Deserialize<T[]>(ref reader, options) ?? []);
+        }
+        catch (JsonException e) when (e.Path is not null)
+        {
+            // A nested Deserialize reports its own root as the path; rethrow so the outer reader adds the field name.
+            throw new JsonException(ConfigJson.WithoutPath(e.Message), e);
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, ConfigList<T> value, JsonSerializerOptions options) =>

@@ -76,11 +76,19 @@ internal sealed class PerBlockJsonConverter<T> : JsonConverter<PerBlock<T>>
 {
     public override PerBlock<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.StartArray)
-            return new PerBlock<T>(JsonSerializer.Deserialize<T[]>(ref reader, options) ?? []);
-        var value = JsonSerializer.Deserialize<T>(ref reader, options)
-            ?? throw new JsonException("expected a value or a list of values");
-        return new PerBlock<T>(value);
+        try
+        {
+            if (reader.TokenType == JsonTokenType.StartArray)
+                return new PerBlock<T>(JsonSerializer.Deserialize<T[]>(ref reader, options) ?? []);
+            var value = JsonSerializer.Deserialize<T>(ref reader, options)
+                ?? throw new JsonException("expected a value or a list of values");
+            return new PerBlock<T>(value);
+        }
+        catch (JsonException e) when (e.Path is not null)
+        {
+            // A nested Deserialize reports its own root as the path; rethrow so the outer reader adds the field name.
+            throw new JsonException(ConfigJson.WithoutPath(e.Message), e);
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, PerBlock<T> value, JsonSerializerOptions options)
