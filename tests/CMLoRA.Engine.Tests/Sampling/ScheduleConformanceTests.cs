@@ -5,7 +5,7 @@ using CMLoRA.Engine.Sampling.Schedules;
 namespace CMLoRA.Engine.Tests.Sampling;
 
 /// <summary>Timesteps, sigmas, ᾱ and the initial noise scale equal the reference schedulers' for every run.</summary>
-public class ScheduleConformanceTests
+public class ScheduleConformanceTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]
     [MemberData(nameof(ReferenceRun.All), MemberType = typeof(ReferenceRun))]
@@ -34,6 +34,8 @@ public class ScheduleConformanceTests
         var expected = reference.ReadFloats("sigmas");
         Assert.NotNull(plan.Sigmas);
         Assert.Equal(expected.Length, plan.Sigmas.Count);
+        int equal = expected.Where((e, i) => e == plan.Sigmas[i]).Count();
+        output.WriteLine($"{run}: {equal}/{expected.Length} sigmas bit-equal");
         for (int i = 0; i < expected.Length; i++)
         {
             double tolerance = 1e-6 * Math.Abs(expected[i]);
