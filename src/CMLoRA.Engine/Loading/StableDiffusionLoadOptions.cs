@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using CMLoRA.Engine.Models.Clip;
+using CMLoRA.Engine.Models.Unet;
+using CMLoRA.Engine.Models.Vae;
 using static TorchSharp.torch;
 
 namespace CMLoRA.Engine.Loading;
@@ -22,14 +24,22 @@ public sealed record StableDiffusionLoadOptions
     /// diffusers <c>unet/config.json</c>, or null for a single-file checkpoint (meaning the SD 1.x configuration).
     /// Null skips the UNet.
     /// </summary>
-    public Func<JsonObject?, nn.Module>? UnetFactory { get; init; }
+    public Func<JsonObject?, nn.Module>? UnetFactory { get; init; } = DefaultUnet;
 
     /// <summary>
     /// Builds the VAE whose state-dict names are the diffusers <c>AutoencoderKL</c> names. It receives the VAE
     /// <c>config.json</c> (of the override folder, else of the checkpoint folder), or null when there is none
     /// (meaning the SD 1.x configuration). Null skips the VAE.
     /// </summary>
-    public Func<JsonObject?, nn.Module>? VaeFactory { get; init; }
+    public Func<JsonObject?, nn.Module>? VaeFactory { get; init; } = DefaultVae;
+
+    /// <summary>Our <see cref="UNet2DConditionModel"/> from the component's config.json, or SD 1.5's for single files.</summary>
+    public static nn.Module DefaultUnet(JsonObject? config) =>
+        new UNet2DConditionModel(config is null ? UNetConfig.StableDiffusion15 : UNetConfig.FromJson(config.ToJsonString()));
+
+    /// <summary>Our <see cref="AutoencoderKL"/> from the component's config.json, or SD 1.5's for single files.</summary>
+    public static nn.Module DefaultVae(JsonObject? config) =>
+        new AutoencoderKL(config is null ? VaeConfig.StableDiffusion15 : VaeConfig.FromJson(config.ToJsonString()));
 
     /// <summary>Where the loaded modules end up; null keeps them on the CPU, where loading happens.</summary>
     public Device? Device { get; init; }

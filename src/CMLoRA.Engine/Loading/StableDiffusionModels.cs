@@ -2,6 +2,9 @@ using System.Text.Json.Nodes;
 using CMLoRA.Engine.Models.Clip;
 using static TorchSharp.torch;
 
+using CMLoRA.Engine.Models.Unet;
+using CMLoRA.Engine.Models.Vae;
+
 namespace CMLoRA.Engine.Loading;
 
 /// <summary>The modules and configuration of a loaded SD 1.x checkpoint. Owns the modules.</summary>
@@ -37,6 +40,14 @@ public sealed class StableDiffusionModels : IDisposable
     /// single-file checkpoint, whose schedule is the SD 1.x default.
     /// </summary>
     public JsonObject? SchedulerConfig { get; }
+
+    /// <summary>The UNet as our model class; throws when the checkpoint was loaded without one.</summary>
+    public UNet2DConditionModel RequireUnet() =>
+        Unet as UNet2DConditionModel ?? throw new InvalidOperationException("this checkpoint was loaded without a UNet2DConditionModel");
+
+    /// <summary>The VAE as our model class; throws when the checkpoint was loaded without one.</summary>
+    public AutoencoderKL RequireVae() =>
+        Vae as AutoencoderKL ?? throw new InvalidOperationException("this checkpoint was loaded without an AutoencoderKL");
 
     /// <summary>Stored tensors deliberately skipped (EMA weights, schedule buffers, position ids, …).</summary>
     public IReadOnlyList<string> IgnoredKeys { get; }

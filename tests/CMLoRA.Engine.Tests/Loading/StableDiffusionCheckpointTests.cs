@@ -80,10 +80,20 @@ public class StableDiffusionCheckpointTests
     [Fact]
     public void WithoutFactoriesOnlyTheTextEncoderIsBuilt()
     {
-        using var models = StableDiffusionCheckpoint.Load(Folder);
+        using var models = StableDiffusionCheckpoint.Load(Folder, new StableDiffusionLoadOptions { UnetFactory = null, VaeFactory = null });
         Assert.Null(models.Unet);
         Assert.Null(models.Vae);
         AssertEqualsFile(models.TextEncoder, TextEncoderWeights);
+    }
+
+    [Fact]
+    public void DefaultFactoriesBuildOurModelsFromTheFolderConfigs()
+    {
+        using var models = StableDiffusionCheckpoint.Load(Folder);
+        Assert.Equal(new[] { 32, 64, 64 }, models.RequireUnet().Config.BlockOutChannels.ToArray());
+        Assert.Equal(4, models.RequireVae().Config.BlockOutChannels.Count);
+        AssertEqualsFile(models.RequireUnet(), UnetWeights);
+        AssertEqualsFile(models.RequireVae(), VaeWeights);
     }
 
     [Fact]
