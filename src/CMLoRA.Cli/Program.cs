@@ -5,5 +5,6 @@ using CMLoRA.Cli.Commands;
 var root = new RootCommand("CMLoRA Studio command-line tool: generate images with several LoRAs, inspect and profile LoRA files, check conformance, benchmark.")
 {
     InfoCommand.Create(),
+    InspectCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
