@@ -77,7 +77,7 @@ public sealed class TextToImagePipeline
             var c = request.UsesGuidance ? cat([negativeEmbeds.to(_device), promptEmbeds.to(_device)]) : promptEmbeds.to(_device).alias();
             conditioning = c.MoveToOuterDisposeScope();
         }
-        using var _conditioning = conditioning;
+        using var ownedConditioning = conditioning;
 
         // 5. Denoising loop
         var stepTimes = new List<TimeSpan>(plan.Steps);
