@@ -66,6 +66,28 @@ public class SamplerBehaviourTests
     }
 
     [Fact]
+    public void DdimWithEtaDrawsSeededNoiseAndNeedsTheGenerator()
+    {
+        float[] Step(double eta, long seed)
+        {
+            using var sampler = new CMLoRA.Engine.Sampling.Samplers.DdimSampler(SchedulerConfig.StableDiffusion15, eta);
+            sampler.Prepare(5);
+            using var rng = LatentNoise.CreateGenerator(seed);
+            using var x = LatentNoise.Create(1, [1, 4, 8, 8]);
+            using var eps = x * 0.5f;
+            using var next = sampler.Step(eps, 1, x, rng);
+            return next.data<float>().ToArray();
+        }
+        Assert.Equal(Step(1.0, 3), Step(1.0, 3));
+        Assert.NotEqual(Step(1.0, 3), Step(1.0, 4));
+        Assert.Equal(Step(0.0, 3), Step(0.0, 4)); // eta 0 is deterministic DDIM
+        using var sampler = new CMLoRA.Engine.Sampling.Samplers.DdimSampler(SchedulerConfig.StableDiffusion15, eta: 1.0);
+        sampler.Prepare(5);
+        using var x = zeros(1, 4, 8, 8);
+        Assert.Throws<ArgumentNullException>(() => sampler.Step(x, 0, x));
+    }
+
+    [Fact]
     public void HalfPrecisionLatentsAreSteppedInFloat32AndReturnedInTheirType()
     {
         using var sampler = SamplerFactory.Create("euler");

@@ -38,6 +38,22 @@ public sealed class DdimSampler : SamplerBase
         return latents.alias();
     }
 
+    // (x̂₀, ε̂) from the model output: ε-prediction or v-prediction (v = √ᾱ·ε − √(1−ᾱ)·x₀).
+    private (Tensor X0, Tensor Epsilon) Predictions(Tensor modelOutput, Tensor sample, float alphaProd, float betaProd)
+    {
+        if (Config.PredictionType == PredictionType.VPrediction)
+        {
+            using var a = sample * MathF.Sqrt(alphaProd);
+            using var b = modelOutput * MathF.Sqrt(betaProd);
+            using var c = modelOutput * MathF.Sqrt(alphaProd);
+            using var d = sample * MathF.Sqrt(betaProd);
+            return (a - b, c + d);
+        }
+        using var scaled = modelOutput * MathF.Sqrt(betaProd);
+        using var difference = sample - scaled;
+        return (difference / MathF.Sqrt(alphaProd), modelOutput.alias());
+    }
+
     /// <inheritdoc/>
     protected override Tensor StepFloat32(Tensor modelOutput, int stepIndex, Tensor sample, torch.Generator? rng)
     {
@@ -49,25 +65,9 @@ public sealed class DdimSampler : SamplerBase
         float alphaProdPrev = previous >= 0 ? alphasCumprod[previous] : Config.SetAlphaToOne == true ? 1f : alphasCumprod[0];
         float betaProd = 1f - alphaProd;
 
-        Tensor x0, epsilon;
-        if (Config.PredictionType == PredictionType.VPrediction)
-        {
-            using var a = sample * MathF.Sqrt(alphaProd);
-            using var b = modelOutput * MathF.Sqrt(betaProd);
-            x0 = a - b;
-            using var c = modelOutput * MathF.Sqrt(alphaProd);
-            using var d = sample * MathF.Sqrt(betaProd);
-            epsilon = c + d;
-        }
-        else
-        {
-            using var scaled = modelOutput * MathF.Sqrt(betaProd);
-            using var difference = sample - scaled;
-            x0 = difference / MathF.Sqrt(alphaProd);
-            epsilon = modelOutput.alias();
-        }
-        using var _x0 = x0;
-        using var _epsilon = epsilon;
+        var (x0, epsilon) = Predictions(modelOutput, sample, alphaProd, betaProd);
+        using var ownedX0 = x0;
+        using var ownedEpsilon = epsilon;
         if (Config.ClipSample == true) x0.clamp_(-Config.ClipSampleRange, Config.ClipSampleRange);
 
         // eq. 16: σ_t(η) = η·√((1−ᾱ_prev)/(1−ᾱ_t))·√(1−ᾱ_t/ᾱ_prev)
