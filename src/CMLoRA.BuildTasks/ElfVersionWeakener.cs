@@ -1,3 +1,4 @@
+#nullable enable
 // Marks chosen symbol-version requirements of an ELF shared library as weak (VER_FLG_WEAK),
 // so the dynamic loader accepts a system library that lacks that version.
 //

@@ -3,6 +3,7 @@ using CMLoRA.Storage;
 using CMLoRA.Web.Components;
 using CMLoRA.Web.Configuration;
 using CMLoRA.Web.Endpoints;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 
@@ -26,6 +27,11 @@ Directory.CreateDirectory(dataDir);
 builder.Services.AddDbContextFactory<StudioDbContext>(options => options.UseStudioSqlite(databasePath));
 builder.Services.AddSingleton(services =>
     ComputeDevice.Select(studio.Device, logger: services.GetRequiredService<ILoggerFactory>().CreateLogger("CMLoRA.Engine")));
+
+// Keys that protect cookies and anti-forgery tokens live with the data, so sign-ins survive restarts.
+builder.Services.AddDataProtection()
+    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")))
+    .SetApplicationName("CMLoRA Studio");
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
