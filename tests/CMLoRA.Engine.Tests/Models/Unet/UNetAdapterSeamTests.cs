@@ -17,7 +17,7 @@ public class UNetAdapterSeamTests(TinyUnetFixture tiny) : IClassFixture<TinyUnet
         foreach (var leaf in new[] { "attn1.to_q", "attn1.to_k", "attn1.to_v", "attn1.to_out.0", "attn2.to_q", "attn2.to_k",
                      "attn2.to_v", "attn2.to_out.0", "ff.net.0.proj", "ff.net.2" })
             Assert.IsType<Linear>(modules[$"{block}.transformer_blocks.0.{leaf}"]);
-        // 12 targets in each of the tiny model's 5 transformers (2 down, 1 mid, 2 × 3 up ... counted below).
+        // One transformer per layer of the cross-attention blocks: 2 down blocks × 2, the mid block, 2 up blocks × 3.
         int transformers = modules.Keys.Count(k => k.EndsWith(".proj_in", StringComparison.Ordinal));
         Assert.Equal(2 * 2 + 1 + 2 * 3, transformers);
     }
