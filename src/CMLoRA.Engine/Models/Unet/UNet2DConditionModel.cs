@@ -128,8 +128,11 @@ public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Ten
     public Tensor PrepareSample(Tensor sample)
     {
         var x = ToModel(sample);
-        if (!Config.CenterInputSample) return ReferenceEquals(x, sample) ? sample.alias() : x;
-        using (x) return x.mul(2.0).sub_(1.0);
+        bool converted = !ReferenceEquals(x, sample);
+        if (!Config.CenterInputSample) return converted ? x : sample.alias();
+        var centered = x.mul(2.0).sub_(1.0);
+        if (converted) x.Dispose();
+        return centered;
     }
 
     /// <summary>The time embedding [B, time_embed_dim] for a scalar or [B] timestep tensor.</summary>
