@@ -22,7 +22,8 @@ public class CompositionDenoiserTests(TinyUnetFixture fixture) : IClassFixture<T
     // Random rank-2 adapters on every attention projection of the tiny UNet, one set per LoRA.
     private LoraAdapterSet BuildAdapters(int count)
     {
-        manual_seed(11);
+        // A private generator: other test classes draw from the global one in parallel.
+        using var generator = new TorchSharp.torch.Generator(11);
         var set = new LoraAdapterSet(fixture.Unet);
         var targets = fixture.Unet.named_modules()
             .Where(m => m.module is Linear && (m.name.EndsWith("to_q") || m.name.EndsWith("to_v") || m.name.EndsWith("to_out.0")))
@@ -32,7 +33,7 @@ public class CompositionDenoiserTests(TinyUnetFixture fixture) : IClassFixture<T
             var layers = targets.ToDictionary(t => t.name, t =>
             {
                 long outF = t.Item2.weight!.shape[0], inF = t.Item2.weight!.shape[1];
-                return AdapterFactors.LowRank(randn(2, inF) * 0.3, randn(outF, 2) * 0.3, 1f);
+                return AdapterFactors.LowRank(randn(2, inF, generator: generator) * 0.3, randn(outF, 2, generator: generator) * 0.3, 1f);
             });
             set.AddLora(Slots[i].Id, layers);
         }
