@@ -29,14 +29,14 @@ public sealed class CLIPAttention : Module<Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates)
     {
         long batch = hiddenStates.shape[0], seq = hiddenStates.shape[1];
-        using var q = SplitHeads(q_proj.forward(hiddenStates), batch, seq);
-        using var k = SplitHeads(k_proj.forward(hiddenStates), batch, seq);
-        using var v = SplitHeads(v_proj.forward(hiddenStates), batch, seq);
+        using var q = SplitHeads(q_proj.call(hiddenStates), batch, seq);
+        using var k = SplitHeads(k_proj.call(hiddenStates), batch, seq);
+        using var v = SplitHeads(v_proj.call(hiddenStates), batch, seq);
         // TorchSharp spells the flag is_casual. transformers 4.38 scales q, adds a finfo.min upper-triangular mask and softmaxes; SDPA with is_causal
         // computes the same softmax(q·kᵀ/√d) over the allowed positions.
         using var attended = functional.scaled_dot_product_attention(q, k, v, is_casual: true);
         using var merged = attended.transpose(1, 2).reshape(batch, seq, _heads * _headDim);
-        return out_proj.forward(merged);
+        return out_proj.call(merged);
     }
 
     private Tensor SplitHeads(Tensor projected, long batch, long seq)

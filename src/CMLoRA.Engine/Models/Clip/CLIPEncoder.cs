@@ -21,14 +21,14 @@ public sealed class CLIPEncoder : Module<Tensor, Tensor>
     public int Count => layers.Count;
 
     /// <summary>Runs layer <paramref name="index"/> (0-based) on its input.</summary>
-    public Tensor RunLayer(int index, Tensor hiddenStates) => layers[index].forward(hiddenStates);
+    public Tensor RunLayer(int index, Tensor hiddenStates) => layers[index].call(hiddenStates);
 
     public override Tensor forward(Tensor hiddenStates)
     {
         Tensor current = hiddenStates;
         for (int i = 0; i < layers.Count; i++)
         {
-            var next = layers[i].forward(current);
+            var next = layers[i].call(current);
             if (!ReferenceEquals(current, hiddenStates)) current.Dispose();
             current = next;
         }

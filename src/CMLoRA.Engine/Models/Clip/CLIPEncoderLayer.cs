@@ -23,11 +23,11 @@ public sealed class CLIPEncoderLayer : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor hiddenStates)
     {
-        using var normed1 = layer_norm1.forward(hiddenStates);
-        using var attended = self_attn.forward(normed1);
+        using var normed1 = layer_norm1.call(hiddenStates);
+        using var attended = self_attn.call(normed1);
         using var afterAttention = hiddenStates.add(attended);
-        using var normed2 = layer_norm2.forward(afterAttention);
-        using var fed = mlp.forward(normed2);
+        using var normed2 = layer_norm2.call(afterAttention);
+        using var fed = mlp.call(normed2);
         return afterAttention.add(fed);
     }
 }

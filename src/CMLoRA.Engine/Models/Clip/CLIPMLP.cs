@@ -21,9 +21,9 @@ public sealed class CLIPMLP : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor hiddenStates)
     {
-        using var hidden = fc1.forward(hiddenStates);
+        using var hidden = fc1.call(hiddenStates);
         using var activated = _quickGelu ? QuickGelu(hidden) : functional.gelu(hidden);
-        return fc2.forward(activated);
+        return fc2.call(activated);
     }
 
     /// <summary>x·σ(1.702·x), the GELU approximation the original CLIP was trained with.</summary>

@@ -30,8 +30,8 @@ public sealed class CLIPTextEmbeddings : Module<Tensor, Tensor>
         if (seq > _maxPositions)
             throw new ArgumentException($"sequence length {seq} exceeds max_position_embeddings {_maxPositions}", nameof(inputIds));
         using var positions = arange(seq, ScalarType.Int64, inputIds.device);
-        using var tokens = token_embedding.forward(inputIds);
-        using var placed = position_embedding.forward(positions);
+        using var tokens = token_embedding.call(inputIds);
+        using var placed = position_embedding.call(positions);
         return tokens.add(placed);
     }
 }

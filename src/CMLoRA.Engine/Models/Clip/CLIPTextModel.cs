@@ -34,7 +34,7 @@ public sealed class CLIPTextModel : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         using var ids = OnModelDevice(inputIds);
-        return text_model.forward(ids).MoveToOuterDisposeScope();
+        return text_model.call(ids).MoveToOuterDisposeScope();
     }
 
     /// <summary>Runs the model and returns the last hidden state, the pooled output and optionally every hidden state.</summary>

@@ -25,9 +25,9 @@ public sealed class CLIPTextTransformer : Module<Tensor, Tensor>
     /// <summary>[B, S] ids → last hidden state [B, S, H] (after the final layer norm).</summary>
     public override Tensor forward(Tensor inputIds)
     {
-        using var embedded = embeddings.forward(inputIds);
-        using var encoded = encoder.forward(embedded);
-        return final_layer_norm.forward(encoded);
+        using var embedded = embeddings.call(inputIds);
+        using var encoded = encoder.call(embedded);
+        return final_layer_norm.call(encoded);
     }
 
     /// <summary>
@@ -36,14 +36,14 @@ public sealed class CLIPTextTransformer : Module<Tensor, Tensor>
     /// </summary>
     internal List<Tensor> RunLayers(Tensor inputIds, int layerCount)
     {
-        var states = new List<Tensor>(layerCount + 1) { embeddings.forward(inputIds) };
+        var states = new List<Tensor>(layerCount + 1) { embeddings.call(inputIds) };
         for (int i = 0; i < layerCount; i++)
             states.Add(encoder.RunLayer(i, states[^1]));
         return states;
     }
 
     /// <summary>Applies <c>final_layer_norm</c>.</summary>
-    internal Tensor FinalLayerNorm(Tensor hiddenStates) => final_layer_norm.forward(hiddenStates);
+    internal Tensor FinalLayerNorm(Tensor hiddenStates) => final_layer_norm.call(hiddenStates);
 
     internal int LayerCount => encoder.Count;
 }
