@@ -1,6 +1,5 @@
 using CMLoRA.Engine.Adapters;
 using CMLoRA.Engine.Composition.FeatureCache;
-using CMLoRA.Engine.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +9,7 @@ namespace CMLoRA.Engine.Composition;
 /// The noise predictor of a multi-LoRA run (style guide 3.3): each step it asks the schedule for a plan, runs the
 /// UNet for the planned evaluations — one batched call per cache action when the plan allows, else one call per
 /// evaluation — with each evaluation's adapters, reads or refreshes the per-LoRA feature caches, combines the
-/// predictions with the plan's weights and applies classifier-free guidance once (spec 1.4, 2.3). The sampler
+/// predictions with the plan's weights; guidance is applied once, after the combination (spec 1.4, 2.3). The sampler
 /// never sees LoRAs. LoRA i of <paramref name="loras"/> must be adapter i of <paramref name="adapters"/>.
 /// </summary>
 public sealed class CompositionDenoiser(
@@ -51,37 +50,37 @@ public sealed class CompositionDenoiser(
         return true;
     }
 
-    /// <summary>The guided noise prediction for <paramref name="modelInput"/> (already scaled by the sampler) at <paramref name="step"/>.</summary>
-    public Tensor Predict(int step, int steps, Tensor modelInput, Tensor timestep, Tensor negativeEmbeds, Tensor positiveEmbeds,
-        double guidanceScale)
+    /// <summary>
+    /// The combined noise prediction Σ NoiseWeight·ε_run for <paramref name="batch"/> (the sampler's scaled input,
+    /// [uncond; cond] under guidance) at <paramref name="step"/>; guidance is the pipeline's to apply, which is
+    /// equivalent because the combination is linear. Matches <see cref="Pipelines.NoisePredictor"/>.
+    /// </summary>
+    public Tensor Predict(int step, int steps, Tensor batch, Tensor timestep, Tensor conditioning)
     {
         var plan = schedule.Plan(step, steps, loras);
         Plans.Add(plan);
         using var scope = NewDisposeScope();
-        var context = cat([negativeEmbeds, positiveEmbeds], 0);
-        var pair = cat([modelInput, modelInput], 0);
         var predictions = new Tensor[plan.Runs.Count];
 
         if (batchAdapters && plan.Batched && plan.Runs.Count > 1 && !_merged)
         {
             foreach (var group in Enumerable.Range(0, plan.Runs.Count).GroupBy(i => plan.Runs[i].Cache == CacheAction.Reuse))
-                RunBatched(plan, group.ToArray(), pair, timestep, context, predictions);
+                RunBatched(plan, group.ToArray(), batch, timestep, conditioning, predictions);
         }
         else
         {
             for (int i = 0; i < plan.Runs.Count; i++)
-                RunBatched(plan, [i], pair, timestep, context, predictions);
+                RunBatched(plan, [i], batch, timestep, conditioning, predictions);
         }
 
-        Tensor? uncond = null, text = null;
+        Tensor? combined = null;
         for (int i = 0; i < plan.Runs.Count; i++)
         {
-            var halves = predictions[i].chunk(2, 0);
             double w = plan.Runs[i].NoiseWeight;
-            uncond = uncond is null ? halves[0] * w : uncond + halves[0] * w;
-            text = text is null ? halves[1] * w : text + halves[1] * w;
+            var weighted = w == 1.0 ? predictions[i] : predictions[i] * w;
+            combined = combined is null ? weighted : combined + weighted;
         }
-        return Guidance.Apply(uncond!, text!, guidanceScale).MoveToOuterDisposeScope();
+        return combined!.MoveToOuterDisposeScope();
     }
 
     // Evaluates the runs at `indices` in one UNet call: batch slice k (a CFG pair) uses run k's adapters.

@@ -92,7 +92,7 @@ public sealed class TextToImagePipeline
                     var modelInput = sampler.ScaleModelInput(latents, k);
                     var batch = request.UsesGuidance ? cat([modelInput, modelInput]) : modelInput;
                     var timestep = plan.TimestepTensor(k, _device);
-                    var prediction = _predictor(batch, timestep, conditioning);
+                    var prediction = _predictor(k, plan.Steps, batch, timestep, conditioning);
                     var guided = request.UsesGuidance ? Guidance.ApplyBatched(prediction, request.GuidanceScale) : prediction;
                     var next = sampler.Step(guided, k, latents, rng).MoveToOuterDisposeScope();
                     latents.Dispose();

@@ -40,6 +40,12 @@ public class CompositionDenoiserTests(TinyUnetFixture fixture) : IClassFixture<T
         return set;
     }
 
+    private static Tensor Guided(CompositionDenoiser denoiser, int step, Tensor latents, Tensor t, Tensor negative, Tensor positive)
+    {
+        using var combined = denoiser.Predict(step, Steps, cat([latents, latents], 0), t, cat([negative, positive], 0));
+        return CMLoRA.Engine.Sampling.Guidance.ApplyBatched(combined, Guidance);
+    }
+
     private Tensor[] Run(ICompositionSchedule schedule, int loras, bool batch, out CompositionDenoiser used)
     {
         using var guard = no_grad();
@@ -56,7 +62,7 @@ public class CompositionDenoiserTests(TinyUnetFixture fixture) : IClassFixture<T
         for (int step = 0; step < Steps; step++)
         {
             using var t = tensor(900f - 150f * step);
-            results[step] = denoiser.Predict(step, Steps, latents, t, negative, positive, Guidance);
+            results[step] = Guided(denoiser, step, latents, t, negative, positive);
         }
         denoiser.Dispose();
         used = denoiser;
@@ -119,11 +125,11 @@ public class CompositionDenoiserTests(TinyUnetFixture fixture) : IClassFixture<T
 
         var merged = new CompositionDenoiser(new CachingUNet(fixture.Unet), adapters, schedule, slots, [0.8f, 0.8f], cache);
         Assert.True(merged.MergeIfStatic(Steps));
-        using var fromMerged = merged.Predict(0, Steps, latents, t, context[0..1], context[1..2], Guidance);
+        using var fromMerged = Guided(merged, 0, latents, t, context[0..1], context[1..2]);
         merged.Dispose();
 
         var runtime = new CompositionDenoiser(new CachingUNet(fixture.Unet), adapters, schedule, slots, [0.8f, 0.8f], new FeatureCacheSet());
-        using var fromRuntime = runtime.Predict(0, Steps, latents, t, context[0..1], context[1..2], Guidance);
+        using var fromRuntime = Guided(runtime, 0, latents, t, context[0..1], context[1..2]);
         runtime.Dispose();
 
         Assert.True((fromMerged - fromRuntime).abs().max().item<float>() <= 1e-4f);

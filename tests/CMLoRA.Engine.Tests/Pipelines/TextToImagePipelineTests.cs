@@ -18,7 +18,7 @@ public class TextToImagePipelineTests(ITestOutputHelper output)
     {
         public int Calls { get; private set; }
 
-        public Tensor Predict(Tensor latents, Tensor timestep, Tensor conditioning)
+        public Tensor Predict(int step, int steps, Tensor latents, Tensor timestep, Tensor conditioning)
         {
             int k = Calls++;
             using var expectedInput = reference.Step(k, "unet_input");
@@ -82,7 +82,7 @@ public class TextToImagePipelineTests(ITestOutputHelper output)
     {
         var reports = new List<StepProgress>();
         PreviewImage? preview = null;
-        var pipeline = new TextToImagePipeline((x, t, c) => x * 0.1);
+        var pipeline = new TextToImagePipeline((_, _, x, t, c) => x * 0.1);
         using var result = pipeline.Generate(SmallRequest(steps: 4), Embeds(), Embeds(), p =>
         {
             reports.Add(p);
@@ -104,7 +104,7 @@ public class TextToImagePipelineTests(ITestOutputHelper output)
     {
         using var cts = new CancellationTokenSource();
         int calls = 0;
-        var pipeline = new TextToImagePipeline((x, t, c) => { calls++; return x * 0.1; });
+        var pipeline = new TextToImagePipeline((_, _, x, t, c) => { calls++; return x * 0.1; });
         Assert.Throws<OperationCanceledException>(() =>
             pipeline.Generate(SmallRequest(steps: 10), Embeds(), Embeds(), p => { if (p.Step == 3) cts.Cancel(); }, cancellationToken: cts.Token));
         Assert.Equal(3, calls);
@@ -114,7 +114,7 @@ public class TextToImagePipelineTests(ITestOutputHelper output)
     public void AnAlreadyCancelledTokenRunsNoStep()
     {
         int calls = 0;
-        var pipeline = new TextToImagePipeline((x, t, c) => { calls++; return x.clone(); });
+        var pipeline = new TextToImagePipeline((_, _, x, t, c) => { calls++; return x.clone(); });
         Assert.Throws<OperationCanceledException>(() =>
             pipeline.Generate(SmallRequest(steps: 3), Embeds(), Embeds(), cancellationToken: new CancellationToken(true)));
         Assert.Equal(0, calls);
@@ -124,7 +124,7 @@ public class TextToImagePipelineTests(ITestOutputHelper output)
     public void GuidanceAtOrBelowOneCallsTheDenoiserWithThePromptAlone()
     {
         long[]? inputShape = null, conditioningShape = null;
-        var pipeline = new TextToImagePipeline((x, t, c) => { inputShape = x.shape; conditioningShape = c.shape; return x * 0.1; });
+        var pipeline = new TextToImagePipeline((_, _, x, t, c) => { inputShape = x.shape; conditioningShape = c.shape; return x * 0.1; });
         using var result = pipeline.Generate(SmallRequest(steps: 2) with { GuidanceScale = 1.0 }, Embeds(), Embeds());
         Assert.Equal([1L, 4, 2, 4], inputShape!);
         Assert.Equal([1L, 77, 8], conditioningShape!);
@@ -133,7 +133,7 @@ public class TextToImagePipelineTests(ITestOutputHelper output)
     [Fact]
     public void TheSameSeedReproducesTheLatentsAndIsRecorded()
     {
-        var pipeline = new TextToImagePipeline((x, t, c) => x * 0.1);
+        var pipeline = new TextToImagePipeline((_, _, x, t, c) => x * 0.1);
         var request = SmallRequest(steps: 3) with { Sampler = "euler_a", Seed = 77 };
         using var a = pipeline.Generate(request, Embeds(), Embeds());
         using var b = pipeline.Generate(request, Embeds(), Embeds());
@@ -148,7 +148,7 @@ public class TextToImagePipelineTests(ITestOutputHelper output)
     [Fact]
     public void InvalidRequestsAreRefusedBeforeAnyWork()
     {
-        var pipeline = new TextToImagePipeline((x, t, c) => x.clone());
+        var pipeline = new TextToImagePipeline((_, _, x, t, c) => x.clone());
         var error = Assert.Throws<ArgumentException>(() => pipeline.Generate(SmallRequest(3) with { Width = 30 }, Embeds(), Embeds()));
         Assert.Equal("Width and height must be positive multiples of 8 (got 30×16).", error.Message);
         Assert.Throws<ArgumentException>(() => pipeline.Generate(SmallRequest(3) with { Sampler = "lms" }, Embeds(), Embeds()));
@@ -159,7 +159,7 @@ public class TextToImagePipelineTests(ITestOutputHelper output)
     [Fact]
     public void ALongRunLeavesNoLiveTensorsBehind()
     {
-        var pipeline = new TextToImagePipeline((x, t, c) => x * 0.1);
+        var pipeline = new TextToImagePipeline((_, _, x, t, c) => x * 0.1);
         using var prompt = Embeds();
         using var negative = Embeds();
         pipeline.Generate(SmallRequest(steps: 2), prompt, negative).Dispose(); // warm-up
