@@ -17,7 +17,8 @@ internal static class ConformanceTableRenderer
             .AddColumn("tolerance")
             .AddColumn(new TableColumn("fp32 vs fp64").RightAligned())
             .AddColumn("result");
-        foreach (var row in report.Rows.Where(r => !failuresOnly || r.Status == ConformanceStatus.Fail))
+        var shown = report.Rows.Where(r => !failuresOnly || r.Status == ConformanceStatus.Fail).ToList();
+        foreach (var row in shown)
         {
             table.AddRow(
                 new Text(Path.GetFileNameWithoutExtension(row.File)),
@@ -29,7 +30,7 @@ internal static class ConformanceTableRenderer
                 new Text(Number(row.Fp64Gap)),
                 Result(row));
         }
-        console.Write(table);
+        if (shown.Count > 0) console.Write(table);
 
         int passed = report.Rows.Count(r => r.Status == ConformanceStatus.Pass);
         int failed = report.Rows.Count(r => r.Status == ConformanceStatus.Fail);
