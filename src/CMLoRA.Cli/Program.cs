@@ -6,5 +6,6 @@ var root = new RootCommand("CMLoRA Studio command-line tool: generate images wit
 {
     InfoCommand.Create(),
     InspectCommand.Create(),
+    GenerateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
