@@ -14,6 +14,7 @@ public static class CliApp
     {
         InfoCommand.Create(),
         InspectCommand.Create(),
+        GenerateCommand.Create(),
         ConformanceCommand.Create(),
     };
 }

@@ -68,7 +68,8 @@ public class ConformanceCommandTests(ITestOutputHelper log)
         using var outputs = SafetensorsFile.Open(output.File("outputs.safetensors"));
         using var lora = outputs.ReadTensor("lora_unet_noise_pred_t999");
         using var plain = outputs.ReadTensor("unet_noise_pred_t999");
-        using var loraReference = SafetensorsFile.Open(Path.Combine(reference.Path, "outputs.safetensors")).ReadTensor("lora_unet_noise_pred_t999");
+        using var referenceOutputs = SafetensorsFile.Open(Path.Combine(reference.Path, "outputs.safetensors"));
+        using var loraReference = referenceOutputs.ReadTensor("lora_unet_noise_pred_t999");
         Assert.True((lora - loraReference).abs().max().item<float>() < 1e-5f);
         Assert.False((lora - plain).abs().max().item<float>() < 1e-3f, "the LoRA output equals the plain one");
     }

@@ -19,6 +19,10 @@ namespace CMLoRA.Engine.Conformance;
 /// </remarks>
 public static class ConformanceRunner
 {
+    /// <summary>
+    /// Runs everything <paramref name="options"/>' reference directory holds and writes our tensors; reports each
+    /// unit of work to <paramref name="progress"/> before it starts. Runs synchronously on the calling thread.
+    /// </summary>
     /// <exception cref="ConformanceInputException">the reference directory is missing or incomplete, or the output directory is it.</exception>
     /// <exception cref="Loading.CheckpointLoadException">a checkpoint in <c>weights/</c> cannot be loaded.</exception>
     /// <exception cref="SafetensorsFormatException">a reference file is malformed.</exception>

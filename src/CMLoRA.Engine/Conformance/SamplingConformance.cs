@@ -116,20 +116,20 @@ internal static class SamplingConformance
                 Height: spec.Height ?? (int)noise.shape[2] * TextToImageRequest.VaeScale,
                 Steps: steps, GuidanceScale: spec.GuidanceScale, Seed: spec.Seed, Sampler: spec.SamplerName);
 
-            using var shadow = SamplerFactory.Create(spec.Kind, spec.Scheduler);
-            var plan = shadow.Prepare(steps);
-            using var recorder = new SamplingRecorder(models.Unet, shadow, noise, spec.Seed, spec.GuidanceScale, request.UsesGuidance);
+            // The pipeline's own sampler is internal to it; one of the same configuration gives ᾱ and the timestep dtype.
+            using var twin = SamplerFactory.Create(spec.Kind, spec.Scheduler);
+            bool integerTimesteps = twin.Prepare(steps).IntegerTimesteps;
+            using var recorder = new SamplingRecorder(models.Unet, spec.GuidanceScale, request.UsesGuidance);
             var pipeline = new TextToImagePipeline(recorder.Predict, models.Vae is { } vae ? recorder.DecoderFor(vae) : null, spec.Scheduler);
             var prompt = ours["prompt_embeds"];
             using (var result = pipeline.Generate(request, prompt, ours.GetValueOrDefault("negative_prompt_embeds") ?? prompt,
-                       initialNoise: noise, cancellationToken: cancellationToken))
+                       recorder.OnProgress, initialNoise: noise, cancellationToken: cancellationToken))
             {
-                recorder.CheckFinal(result.Latents);
                 foreach (var (name, tensor) in recorder.Take()) ours[name] = tensor;
                 ours["final_latents"] = result.Latents.clone();
                 if (result.Image is { } image) ours["image_0_1"] = image.clone();
+                AddSchedule(ours, result.Parameters, integerTimesteps, twin);
             }
-            AddSchedule(ours, plan, shadow);
             return ours;
         }
         catch
@@ -143,13 +143,14 @@ internal static class SamplingConformance
         }
     }
 
-    private static void AddSchedule(Dictionary<string, Tensor> ours, SamplerPlan plan, ISampler sampler)
+    /// <summary>The schedule the pipeline ran, in the reference's dtypes (int64 timesteps for DPM-Solver and DDIM).</summary>
+    private static void AddSchedule(Dictionary<string, Tensor> ours, GenerationParameters ran, bool integerTimesteps, ISampler sampler)
     {
-        ours["timesteps"] = plan.IntegerTimesteps
-            ? tensor(plan.Timesteps.Select(t => (long)t).ToArray())
-            : tensor(plan.Timesteps.Select(t => (float)t).ToArray());
-        if (plan.Sigmas is { } sigmas) ours["sigmas"] = tensor(sigmas.ToArray());
-        ours["init_noise_sigma"] = tensor((double)plan.InitNoiseSigma, ScalarType.Float64);
+        ours["timesteps"] = integerTimesteps
+            ? tensor(ran.Timesteps.Select(t => (long)t).ToArray())
+            : tensor(ran.Timesteps.Select(t => (float)t).ToArray());
+        if (ran.Sigmas is { } sigmas) ours["sigmas"] = tensor(sigmas.ToArray());
+        ours["init_noise_sigma"] = tensor((double)ran.InitNoiseSigma, ScalarType.Float64);
         if (sampler is SamplerBase withSchedule) ours["alphas_cumprod"] = tensor(withSchedule.Schedule.AlphasCumprod.ToArray());
     }
 }

@@ -1,3 +1,4 @@
+using static TorchSharp.torch;
 namespace CMLoRA.Engine.Pipelines;
 
 /// <summary>
@@ -11,6 +12,14 @@ namespace CMLoRA.Engine.Pipelines;
 public sealed record StepProgress(int Step, int Total, double Timestep, TimeSpan Elapsed)
 {
     internal Func<PreviewImage>? PreviewSource { get; init; }
+
+    internal Tensor? CurrentLatents { get; init; }
+
+    /// <summary>The latents after this step (read-only use, valid only inside the callback), for online statistics.</summary>
+    public Tensor Latents =>
+        !Expired && CurrentLatents is not null
+            ? CurrentLatents
+            : throw new InvalidOperationException("Step latents can only be read inside the progress callback of that step.");
 
     internal bool Expired { get; set; }
 

@@ -123,7 +123,7 @@ public sealed class TextToImagePipeline
     private static void Report(Action<StepProgress>? progress, int k, SamplerPlan plan, Tensor latents, TimeSpan elapsed)
     {
         if (progress is null) return;
-        var report = new StepProgress(k + 1, plan.Steps, plan.Timesteps[k], elapsed) { PreviewSource = () => LatentPreview.Render(latents) };
+        var report = new StepProgress(k + 1, plan.Steps, plan.Timesteps[k], elapsed) { PreviewSource = () => LatentPreview.Render(latents), CurrentLatents = latents };
         try
         {
             progress(report);
