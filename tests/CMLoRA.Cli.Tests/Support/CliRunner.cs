@@ -2,12 +2,6 @@ using System.CommandLine;
 
 namespace CMLoRA.Cli.Tests.Support;
 
-/// <summary>What one invocation of the command line returned and printed.</summary>
-public sealed record CliResult(int ExitCode, string Output, string Error)
-{
-    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
-}
-
 /// <summary>Invokes <see cref="CliApp.BuildRoot"/> as Program.cs does, with stdout and stderr captured.</summary>
 public static class CliRunner
 {
