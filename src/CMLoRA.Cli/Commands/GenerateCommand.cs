@@ -46,6 +46,7 @@ public static class GenerateCommand
         command.SetAction(parse =>
         {
             var error = parse.InvocationConfiguration.Error;
+            var console = CliConsole.For(parse);
             try
             {
                 string modelPath = parse.GetValue(model) ?? BuiltInModel.Locate();
@@ -63,7 +64,7 @@ public static class GenerateCommand
                     parse.GetValue(clipSkip));
 
                 GenerationOutput? result = null;
-                AnsiConsole.Progress()
+                console.Progress()
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                     .Start(context =>
                     {
@@ -79,7 +80,7 @@ public static class GenerateCommand
                 var file = parse.GetValue(output)!;
                 file.Directory?.Create();
                 File.WriteAllBytes(file.FullName, result!.Png);
-                PrintSummary(result, file.FullName, modelPath);
+                PrintSummary(console, result, file.FullName, modelPath);
                 return ExitCodes.Success;
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException or IOException or InvalidOperationException or NotSupportedException)
@@ -120,7 +121,7 @@ public static class GenerateCommand
         }
     }
 
-    private static void PrintSummary(GenerationOutput result, string path, string modelPath)
+    private static void PrintSummary(IAnsiConsole console, GenerationOutput result, string path, string modelPath)
     {
         var table = new Table().AddColumn("item").AddColumn("value");
         table.AddRow("image", Markup.Escape(path));
@@ -132,6 +133,6 @@ public static class GenerateCommand
         table.AddRow("UNet evaluations", $"{result.Stats.FullEvaluations} full + {result.Stats.CachedEvaluations} cached in {result.Stats.UNetCalls} calls" +
                                          (result.Stats.MergedWeights ? " (weights merged)" : ""));
         table.AddRow("time", $"text {result.Stats.TextEncodeSeconds:F2} s · denoise+decode {result.Stats.DenoiseSeconds:F2} s");
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 }
