@@ -19,7 +19,10 @@ public sealed class LoraProfileResolver
     /// <summary>Read <c>NAME.profile.json</c> next to each LoRA (default true).</summary>
     public bool UseSidecars { get; init; } = true;
 
-    /// <summary>Profile LoRAs that have neither a score nor a usable sidecar (needs a profiler; default false).</summary>
+    /// <summary>
+    /// Profile LoRAs that have neither a score nor a usable sidecar (needs a profiler; default false). Only CMLoRA jobs
+    /// are profiled: no other method orders by frequency.
+    /// </summary>
     public bool ProfileMissing { get; init; }
 
     /// <summary>Write the sidecar of a LoRA profiled on first use (default true; a failed write is only a warning).</summary>
@@ -64,7 +67,8 @@ public sealed class LoraProfileResolver
         }
 
         // 2. Profile the rest on first use
-        if (ProfileMissing && missing.Count > 0)
+        bool ordersByFrequency = job.EffectiveMethod == CompositionMethod.CmLora;
+        if (ProfileMissing && ordersByFrequency && missing.Count > 0)
         {
             var targets = missing.Select(i => new LoraProfileTarget(loras[i].Path, Id: loras[i].ResolvedId)).ToList();
             var made = _profiler!.ProfileAll(targets, progress, cancellationToken);
@@ -79,7 +83,7 @@ public sealed class LoraProfileResolver
 
         // 3. Let scores decide the groups, unless the caller chose a threshold
         var options = job.Options;
-        if (job.EffectiveMethod == CompositionMethod.CmLora && loras.Any(l => l.FrequencyScore is not null) && options is null or CmLoraOptions)
+        if (ordersByFrequency && loras.Any(l => l.FrequencyScore is not null) && options is null or CmLoraOptions)
         {
             var cm = options as CmLoraOptions ?? new CmLoraOptions();
             if (cm.Ordering.LowFrequencyThreshold is null)

@@ -108,6 +108,15 @@ public sealed class LoraProfileResolverTests : IDisposable
     }
 
     [Fact]
+    public void OnlyCmLoraJobsAreProfiledOnFirstUse()
+    {
+        var resolved = new LoraProfileResolver(Profiler) { ProfileMissing = true }
+            .Resolve(Job(CompositionMethod.Composite, null, new LoraRequest(File("checker"))));
+        Assert.Equal(LoraProfileOrigin.None, resolved.Loras[0].Origin);
+        Assert.Empty(_source.Renders);
+    }
+
+    [Fact]
     public void ProfilingOnFirstUseNeedsAProfiler()
     {
         Assert.Equal("Profiling missing LoRAs needs a LoraProfiler.",
