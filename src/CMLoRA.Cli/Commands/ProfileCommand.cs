@@ -65,8 +65,7 @@ public static class ProfileCommand
                 using var generator = StableDiffusionGenerator.Load(modelPath, settings);
                 var profiler = new LoraProfiler(new GeneratorProfileSource(generator), options);
                 var targets = entries.Select(e => new LoraProfileTarget(e.Path, Id: e.ResolvedId)).ToList();
-                var progressConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(asJson ? error : output) });
-                var profiles = Run(profiler, targets, progressConsole, cancellationToken);
+                var profiles = Run(profiler, targets, asJson ? ErrorConsole(error) : CliConsole.For(parse), cancellationToken);
 
                 var order = LoraOrdering.Order(
                     entries.Select((e, i) => new LoraSlot(e.ResolvedId, e.Category, profiles[i].Score)).ToList(),
@@ -88,7 +87,7 @@ public static class ProfileCommand
                         files = written,
                     }, LoraProfileJson.Options));
                 else
-                    PrintReport(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }), entries, profiles, order, written, profiler);
+                    PrintReport(CliConsole.For(parse), entries, profiles, order, written, profiler);
                 return Task.FromResult(ExitCodes.Success);
             }
             catch (OperationCanceledException)
@@ -104,6 +103,15 @@ public static class ProfileCommand
             }
         });
         return command;
+    }
+
+    // With --json, stdout carries only the JSON; the progress bar goes to stderr (plain text when that is not a terminal).
+    private static IAnsiConsole ErrorConsole(TextWriter error)
+    {
+        var output = new AnsiConsoleOutput(error);
+        return output.IsTerminal
+            ? AnsiConsole.Create(new AnsiConsoleSettings { Out = output })
+            : AnsiConsole.Create(new AnsiConsoleSettings { Out = output, Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
     }
 
     // FILE[:CATEGORY]; the generate syntax is accepted, but profiling always renders at weight 1.
