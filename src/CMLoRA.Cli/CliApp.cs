@@ -16,5 +16,6 @@ public static class CliApp
         InspectCommand.Create(),
         GenerateCommand.Create(),
         ConformanceCommand.Create(),
+        ProfileCommand.Create(),
     };
 }
