@@ -26,9 +26,10 @@ public static class WorldClassifierCommand
             { output, steps, batch, lr, seed, threads, checkpoint, every, fresh, evalCount };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var console = CliConsole.For(parse);
             var settings = new ClassifierTrainingSettings(parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(every));
             if (settings.Steps <= 0 || settings.BatchSize <= 0 || settings.CheckpointEvery <= 0)
-                return Fail("--steps, --batch-size and --checkpoint-every must be positive.");
+                return Fail(console, "--steps, --batch-size and --checkpoint-every must be positive.");
             set_num_threads(Math.Max(1, parse.GetValue(threads)));
             string weights = parse.GetValue(output)!;
             string checkpointPath = parse.GetValue(checkpoint) ?? weights + ".ckpt";
@@ -42,7 +43,7 @@ public static class WorldClassifierCommand
             }
             catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
             {
-                return Fail(e.Message + " (add --fresh to start again)");
+                return Fail(console, e.Message + " (add --fresh to start again)");
             }
             // Ctrl+C or SIGTERM stops training after the current step and writes the checkpoint; handled here as well as
             // through the invocation token so that the signal cannot end the process before the checkpoint is written.
@@ -56,12 +57,12 @@ public static class WorldClassifierCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             using (trainer)
             {
-                if (trainer.ResumedFrom > 0) AnsiConsole.MarkupLine($"Resuming from step {trainer.ResumedFrom} of {settings.Steps} ({Markup.Escape(checkpointPath)}).");
+                if (trainer.ResumedFrom > 0) console.MarkupLine($"Resuming from step {trainer.ResumedFrom} of {settings.Steps} ({Markup.Escape(checkpointPath)}).");
                 try
                 {
                     // Training runs off the invocation thread so that Ctrl+C reaches the token while a step computes;
                     // the trainer then writes its checkpoint before stopping.
-                    await Task.Run(() => AnsiConsole.Progress()
+                    await Task.Run(() => console.Progress()
                         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                         .Start(ctx =>
                         {
@@ -76,7 +77,7 @@ public static class WorldClassifierCommand
                 }
                 catch (OperationCanceledException)
                 {
-                    AnsiConsole.MarkupLine($"Stopped at step {trainer.Step}; the checkpoint {Markup.Escape(checkpointPath)} resumes it.");
+                    console.MarkupLine($"Stopped at step {trainer.Step}; the checkpoint {Markup.Escape(checkpointPath)} resumes it.");
                     return ExitCodes.Cancelled;
                 }
 
@@ -90,8 +91,8 @@ public static class WorldClassifierCommand
                     ["held_out_novel_mean_f1"] = report.NovelMeanF1.ToString("F4", CultureInfo.InvariantCulture),
                 };
                 trainer.Model.Save(weights, metadata);
-                WriteReport(report);
-                AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(weights)}[/] ({new FileInfo(weights).Length / 1024} KiB).");
+                WriteReport(console, report);
+                console.MarkupLine($"Wrote [bold]{Markup.Escape(weights)}[/] ({new FileInfo(weights).Length / 1024} KiB).");
             }
             return ExitCodes.Success;
         });
@@ -112,28 +113,28 @@ public static class WorldClassifierCommand
             using var model = parse.GetValue(weights) is { } path ? ConceptClassifier.Load(path) : ConceptClassifier.LoadBuiltIn();
             var scenes = ClassifierEvaluator.HeldOutSet(parse.GetValue(count), parse.GetValue(seed));
             var report = ClassifierEvaluator.Evaluate(model, scenes, parse.GetValue(degraded) ? ClassifierAugmenter.Degrade : null);
-            WriteReport(report);
+            WriteReport(CliConsole.For(parse), report);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static void WriteReport(ClassifierReport report)
+    private static void WriteReport(IAnsiConsole console, ClassifierReport report)
     {
         var categories = new Table().AddColumn("category").AddColumn(new TableColumn("accuracy").RightAligned());
         foreach (var (category, accuracy) in report.CategoryAccuracy) categories.AddRow(category.ToString(), $"{accuracy:P1}");
         categories.AddRow("[bold]mean[/]", $"[bold]{report.MeanCategoryAccuracy:P1}[/]");
         categories.AddRow("all five right", $"{report.AllCategoriesCorrect:P1}");
-        AnsiConsole.Write(categories);
+        console.Write(categories);
         var concepts = new Table().AddColumn("concept").AddColumn("trigger").AddColumn(new TableColumn("F1").RightAligned());
         foreach (var concept in ConceptCatalog.All) concepts.AddRow(concept.Id, concept.Trigger ?? "", $"{report.ConceptF1[concept.Id]:F3}");
-        AnsiConsole.Write(concepts);
-        AnsiConsole.MarkupLine($"{report.Images} held-out pictures; mean F1 {report.MeanF1:F3}, novel concepts mean F1 {report.NovelMeanF1:F3}.");
+        console.Write(concepts);
+        console.MarkupLine($"{report.Images} held-out pictures; mean F1 {report.MeanF1:F3}, novel concepts mean F1 {report.NovelMeanF1:F3}.");
     }
 
-    private static int Fail(string message)
+    private static int Fail(IAnsiConsole console, string message)
     {
-        AnsiConsole.MarkupLine($"[red]{Markup.Escape(message)}[/]");
+        console.MarkupLine($"[red]{Markup.Escape(message)}[/]");
         return ExitCodes.BadInput;
     }
 }

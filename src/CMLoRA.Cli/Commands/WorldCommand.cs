@@ -19,12 +19,12 @@ public static class WorldCommand
     private static Command CreateConcepts()
     {
         var command = new Command("concepts", "List every concept with its category and trigger word");
-        command.SetAction(_ =>
+        command.SetAction(parse =>
         {
             var table = new Table().AddColumn("id").AddColumn("category").AddColumn("caption word").AddColumn("novel").AddColumn("description");
             foreach (var c in ConceptCatalog.All)
                 table.AddRow(c.Id, c.Category.ToString(), Markup.Escape(c.CaptionWord), c.IsNovel ? "yes" : "", Markup.Escape(c.Description));
-            AnsiConsole.Write(table);
+            CliConsole.For(parse).Write(table);
             return ExitCodes.Success;
         });
         return command;
@@ -39,19 +39,20 @@ public static class WorldCommand
         var command = new Command("render", "Render a captioned dataset of the world") { output, count, seed, concept };
         command.SetAction((parse, cancellationToken) =>
         {
+            var console = CliConsole.For(parse);
             int n = parse.GetValue(count);
-            if (n <= 0) return Fail("--count must be positive.");
+            if (n <= 0) return Fail(console, "--count must be positive.");
             Concept? novel = null;
             if (parse.GetValue(concept) is { } name)
             {
                 novel = ConceptCatalog.Find(name);
                 if (novel is null || !novel.IsNovel)
-                    return Fail($"'{name}' is not a novel concept. Novel trigger words: {string.Join(", ", ConceptCatalog.Novel.Select(c => c.Trigger))}.");
+                    return Fail(console, $"'{name}' is not a novel concept. Novel trigger words: {string.Join(", ", ConceptCatalog.Novel.Select(c => c.Trigger))}.");
             }
             string folder = parse.GetValue(output)!;
             try
             {
-                AnsiConsole.Progress().Start(ctx =>
+                console.Progress().Start(ctx =>
                 {
                     var task = ctx.AddTask("rendering", maxValue: n);
                     DatasetWriter.Write(folder, n, parse.GetValue(seed), novel, done => task.Value = done, cancellationToken);
@@ -61,7 +62,7 @@ public static class WorldCommand
             {
                 return Task.FromResult(ExitCodes.Cancelled);
             }
-            AnsiConsole.MarkupLine($"Wrote {n} pictures, {DatasetWriter.CaptionsFile} and {DatasetWriter.ContactSheetFile} to [bold]{Markup.Escape(folder)}[/].");
+            console.MarkupLine($"Wrote {n} pictures, {DatasetWriter.CaptionsFile} and {DatasetWriter.ContactSheetFile} to [bold]{Markup.Escape(folder)}[/].");
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
@@ -76,15 +77,15 @@ public static class WorldCommand
         {
             string path = parse.GetValue(output)!;
             ContactSheet.WriteConceptSheet(path, parse.GetValue(seed));
-            AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/].");
+            CliConsole.For(parse).MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/].");
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static Task<int> Fail(string message)
+    private static Task<int> Fail(IAnsiConsole console, string message)
     {
-        AnsiConsole.MarkupLine($"[red]{Markup.Escape(message)}[/]");
+        console.MarkupLine($"[red]{Markup.Escape(message)}[/]");
         return Task.FromResult(ExitCodes.BadInput);
     }
 }

@@ -30,12 +30,15 @@ public sealed class SafetensorsHeader
         if (fileLength < LengthPrefixBytes)
             throw new SafetensorsFormatException($"file is {fileLength} bytes: too short for a safetensors header (needs at least 8)");
 
-        Span<byte> prefix = stackalloc byte[LengthPrefixBytes];
+        Span<byte> prefix = stackalloc byte[LengthPrefixBytes + 1];
         stream.Position = 0;
-        stream.ReadExactly(prefix);
-        if (PickleDetector.LooksLikePickle(prefix))
+        int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+        // A real header starts with '{' right after the length; some lengths (640, 896, …) begin with pickle-like bytes.
+        bool jsonFollows = got > LengthPrefixBytes && prefix[LengthPrefixBytes] == (byte)'{';
+        if (!jsonFollows && PickleDetector.LooksLikePickle(prefix[..got]))
             throw new SafetensorsFormatException(PickleDetector.Explanation);
-        ulong declared = BitConverter.ToUInt64(prefix);
+        stream.Position = LengthPrefixBytes;
+        ulong declared = BitConverter.ToUInt64(prefix[..LengthPrefixBytes]);
         if (declared == 0)
             throw new SafetensorsFormatException("header length is 0");
         if (declared > (ulong)limits.MaxHeaderBytes)

@@ -164,6 +164,16 @@ public class SafetensorsReaderTests : IDisposable
         Assert.Contains("never opens them", message);
     }
 
+    [Fact]
+    public void HeaderLengthWhoseBytesLookLikeAPickleStillReads()
+    {
+        // 640 = 0x280: the length prefix begins 0x80 0x02, a pickle's PROTO 2 opcode.
+        string padding = new(' ', 640 - 2);
+        string path = WriteRaw("{}" + padding, 0, "pickle-like.safetensors");
+        using var file = SafetensorsFile.Open(path);
+        Assert.Empty(file.Entries);
+    }
+
     private string WriteBytes(byte[] content)
     {
         string path = _temp.File(Guid.NewGuid().ToString("N") + ".safetensors");

@@ -1,0 +1,98 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CMLoRA.Engine.Adapters;
+
+/// <summary>
+/// The weight update of one LoRA on one layer: low-rank factors (up · [mid] · down) or a dense ΔW (LoHa,
+/// LoKr, DoRA are expanded to dense once at load). <see cref="Scale"/> is alpha / rank; the user's weight
+/// multiplies on top at run time. Owns its tensors.
+/// </summary>
+public sealed class AdapterFactors : IDisposable
+{
+    public Tensor? Down { get; }
+    public Tensor? Up { get; }
+    public Tensor? Mid { get; }
+    public Tensor? Delta { get; }
+    public float Scale { get; }
+
+    private AdapterFactors(Tensor? down, Tensor? up, Tensor? mid, Tensor? delta, float scale)
+    {
+        Down = down?.detach();
+        Up = up?.detach();
+        Mid = mid?.detach();
+        Delta = delta?.detach();
+        Scale = scale;
+    }
+
+    /// <summary>Linear: down [r,in], up [out,r]. Conv: down [r,in,kh,kw] (or [r,in,1,1] with mid [r,r,kh,kw]), up [out,r,1,1].</summary>
+    public static AdapterFactors LowRank(Tensor down, Tensor up, float scale, Tensor? mid = null)
+    {
+        if (down.shape[0] != up.shape[1])
+            throw new ArgumentException($"rank mismatch: down has {down.shape[0]} rows, up has {up.shape[1]} columns");
+        return new AdapterFactors(down, up, mid, null, scale);
+    }
+
+    public static AdapterFactors Dense(Tensor delta, float scale = 1f) => new(null, null, null, delta, scale);
+
+    public bool IsLowRank => Delta is null;
+
+    public long Rank => Down?.shape[0] ?? 0;
+
+    /// <summary>Δy for input <paramref name="x"/> of a linear layer (unscaled by the user weight, scaled by alpha/rank).</summary>
+    public Tensor ApplyLinear(Tensor x)
+    {
+        if (Delta is not null) return nn.functional.linear(x, Delta) * Scale;
+        return nn.functional.linear(nn.functional.linear(x, Down!), Up!) * Scale;
+    }
+
+    /// <summary>Δy for input <paramref name="x"/> of a convolution with the base layer's stride and padding.</summary>
+    public Tensor ApplyConv(Tensor x, long[] stride, long[] padding)
+    {
+        if (Delta is not null) return nn.functional.conv2d(x, Delta, strides: stride, padding: padding) * Scale;
+        Tensor hidden;
+        if (Mid is not null)
+        {
+            using var reduced = nn.functional.conv2d(x, Down!);
+            hidden = nn.functional.conv2d(reduced, Mid, strides: stride, padding: padding);
+        }
+        else
+        {
+            hidden = nn.functional.conv2d(x, Down!, strides: stride, padding: padding);
+        }
+        using (hidden)
+        using (var up = nn.functional.conv2d(hidden, Up!))
+            return up * Scale;
+    }
+
+    /// <summary>The dense ΔW (already scaled by alpha/rank) with the shape of the base weight.</summary>
+    public Tensor DeltaWeight(long[] weightShape)
+    {
+        if (Delta is not null) return (Delta * Scale).reshape(weightShape);
+        using var scope = NewDisposeScope();
+        Tensor delta;
+        if (weightShape.Length == 2)
+        {
+            delta = Up!.matmul(Down!);
+        }
+        else if (Mid is null)
+        {
+            // up [out,r,1,1] · down [r,in,kh,kw] → [out,in,kh,kw]
+            delta = einsum("or,rikl->oikl", Up!.flatten(1), Down!);
+        }
+        else
+        {
+            // Tucker form: up [out,r] · mid [r,r,kh,kw] · down [r,in]
+            delta = einsum("or,rskl,si->oikl", Up!.flatten(1), Mid, Down!.flatten(1));
+        }
+        return (delta * Scale).reshape(weightShape).MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        Down?.Dispose();
+        Up?.Dispose();
+        Mid?.Dispose();
+        Delta?.Dispose();
+    }
+}

@@ -1,0 +1,36 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace CMLoRA.Engine.Models.Clip;
+
+/// <summary>The feed-forward block of a CLIP text layer: fc1 → activation → fc2 (transformers <c>CLIPMLP</c>).</summary>
+public sealed class CLIPMLP : Module<Tensor, Tensor>
+{
+    private readonly Linear fc1;
+    private readonly Linear fc2;
+    private readonly bool _quickGelu;
+
+    public CLIPMLP(ClipTextConfig config, Device? device = null) : base(nameof(CLIPMLP))
+    {
+        fc1 = Linear(config.HiddenSize, config.IntermediateSize, hasBias: true, device: device);
+        fc2 = Linear(config.IntermediateSize, config.HiddenSize, hasBias: true, device: device);
+        _quickGelu = config.HiddenAct == "quick_gelu";
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hiddenStates)
+    {
+        using var hidden = fc1.call(hiddenStates);
+        using var activated = _quickGelu ? QuickGelu(hidden) : functional.gelu(hidden);
+        return fc2.call(activated);
+    }
+
+    /// <summary>x·σ(1.702·x), the GELU approximation the original CLIP was trained with.</summary>
+    private static Tensor QuickGelu(Tensor x)
+    {
+        using var scaled = x.mul(1.702);
+        using var gate = scaled.sigmoid();
+        return x.mul(gate);
+    }
+}
