@@ -79,4 +79,45 @@ public class AccountFlowTests(BrowserFixture fixture)
             throw;
         }
     }
+
+    [Fact]
+    public async Task AnAdminAddsAMemberAndDisablesTheAccountAsync()
+    {
+        var page = await fixture.NewPageAsync();
+        try
+        {
+            await page.GotoAsync("/admin");
+            await BrowserFlows.WaitForCircuitAsync(page);
+            await page.GetByLabel("Email").FillAsync("nina@studio.test");
+            await page.GetByLabel("Name").FillAsync("Nina");
+            await page.GetByLabel("Initial password").FillAsync(TestAccounts.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add member" }).ClickAsync();
+            await Assertions.Expect(page.GetByText("nina@studio.test can now sign in.")).ToBeVisibleAsync();
+            var row = page.Locator("#members-table tr", new() { HasText = "nina@studio.test" });
+            await Assertions.Expect(row).ToContainTextAsync("Member");
+            await Assertions.Expect(row).ToContainTextAsync("active");
+
+            await row.GetByRole(AriaRole.Button, new() { Name = "Disable nina@studio.test" }).ClickAsync();
+            await Assertions.Expect(row).ToContainTextAsync("disabled");
+            await BrowserFixture.ScreenshotAsync(page, "admin");
+
+            // The disabled account is refused at the sign-in page.
+            var context = await fixture.NewContextAsync();
+            var nina = await context.NewPageAsync();
+            await nina.GotoAsync("/account/login");
+            await nina.GetByLabel("Email").FillAsync("nina@studio.test");
+            await nina.GetByLabel("Password").FillAsync(TestAccounts.Password);
+            await nina.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Assertions.Expect(nina.GetByRole(AriaRole.Alert)).ToHaveTextAsync("This account is disabled. Ask an administrator to enable it.");
+        }
+        catch
+        {
+            await BrowserFixture.ScreenshotAsync(page, "admin-failure");
+            throw;
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
 }

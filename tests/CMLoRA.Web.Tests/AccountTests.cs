@@ -23,6 +23,37 @@ public class AccountTests(StudioFixture fixture)
     }
 
     [Theory]
+    [InlineData("GET", "/api/me")]
+    [InlineData("GET", "/api/antiforgery")]
+    [InlineData("GET", "/api/admin/users")]
+    [InlineData("POST", "/api/admin/users/x/disable")]
+    [InlineData("POST", "/api/admin/users/x/enable")]
+    [InlineData("POST", "/api/admin/users/x/role")]
+    [InlineData("GET", "/api/loras")]
+    [InlineData("POST", "/api/loras")]
+    [InlineData("GET", "/api/loras/00000000-0000-0000-0000-000000000001")]
+    [InlineData("PUT", "/api/loras/00000000-0000-0000-0000-000000000001")]
+    [InlineData("DELETE", "/api/loras/00000000-0000-0000-0000-000000000001")]
+    [InlineData("GET", "/api/loras/00000000-0000-0000-0000-000000000001/preview")]
+    [InlineData("POST", "/api/loras/00000000-0000-0000-0000-000000000001/preview")]
+    [InlineData("POST", "/api/loras/import-folder")]
+    [InlineData("GET", "/api/collections")]
+    [InlineData("POST", "/api/collections")]
+    [InlineData("POST", "/api/collections/preflight")]
+    [InlineData("GET", "/api/collections/00000000-0000-0000-0000-000000000001")]
+    [InlineData("PUT", "/api/collections/00000000-0000-0000-0000-000000000001")]
+    [InlineData("DELETE", "/api/collections/00000000-0000-0000-0000-000000000001")]
+    [InlineData("POST", "/api/collections/00000000-0000-0000-0000-000000000001/duplicate")]
+    [InlineData("POST", "/api/collections/00000000-0000-0000-0000-000000000001/restore")]
+    public async Task EveryApiEndpointRefusesAnonymousCallersAsync(string method, string path)
+    {
+        using var anonymous = StudioSession.Anonymous(fixture.Studio);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "GET" ? null : JsonContent.Create(new { }) };
+        using var response = await anonymous.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("anonymous", HttpStatusCode.Unauthorized)]
     [InlineData("other member", HttpStatusCode.Forbidden)]
     [InlineData("owner", HttpStatusCode.Forbidden)]
