@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CMLoRA.Engine.Benchmarks;
+using CMLoRA.Engine.Composition.FeatureCache;
 using CMLoRA.Engine.Devices;
 using CMLoRA.Engine.Generation;
 using Spectre.Console;
@@ -69,11 +70,13 @@ public static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Images per configuration (median reported)", DefaultValueFactory = _ => 3 };
         var seed = new Option<long>("--seed") { Description = "Seed of the images and LoRAs", DefaultValueFactory = _ => 1234 };
         var unmergedRanks = new Option<string>("--unmerged-ranks") { Description = "Ranks of the unmerged-vs-merged comparison; empty skips it", DefaultValueFactory = _ => "4,16,32" };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed passes over every configuration first", DefaultValueFactory = _ => 1 };
+        var cachePoint = new Option<string?>("--cache-point") { Description = "BLOCK,LAYER where cached evaluations cut the UNet (default 0,1)" };
         var noSequential = new Option<bool>("--no-sequential") { Description = "Skip the one-call-per-LoRA runs of Composite and CMLoRA" };
         var (threads, device, json) = CommonOptions();
         var command = new Command("lora", "UNet evaluations and wall time per composition method for N = 1..max LoRAs")
         {
-            model, config, steps, size, maxLoras, rank, runs, seed, unmergedRanks, noSequential, threads, device, json,
+            model, config, steps, size, maxLoras, rank, runs, warmup, seed, unmergedRanks, cachePoint, noSequential, threads, device, json,
         };
         command.SetAction(parse => Guarded(parse, () =>
         {
@@ -86,9 +89,11 @@ public static class BenchCommand
                 MaxLoras = parse.GetValue(maxLoras),
                 Rank = parse.GetValue(rank),
                 Runs = parse.GetValue(runs),
+                WarmupRuns = parse.GetValue(warmup),
                 Seed = parse.GetValue(seed),
                 UnmergedRanks = ParseInts(parse.GetValue(unmergedRanks)!, "--unmerged-ranks"),
                 Sequential = !parse.GetValue(noSequential),
+                CachePoint = parse.GetValue(cachePoint) is { } point ? ParseCachePoint(point) : null,
             };
             options.Validate();
             var chosen = Prepare(parse.GetValue(device)!, parse.GetValue(threads));
@@ -145,6 +150,13 @@ public static class BenchCommand
             values.Add(value);
         }
         return values;
+    }
+
+    private static FeatureCachePoint ParseCachePoint(string text)
+    {
+        var values = ParseInts(text, "--cache-point");
+        if (values.Count != 2) throw new ArgumentException($"--cache-point: expected BLOCK,LAYER (got '{text}')");
+        return new FeatureCachePoint(values[0], values[1]);
     }
 
     private static void WriteJson(FileInfo file, object value)

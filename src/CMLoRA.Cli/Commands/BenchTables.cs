@@ -13,7 +13,7 @@ internal static class BenchTables
     public static void WriteEngine(EngineBenchmark bench, string device, MachineSnapshot before, MachineSnapshot after)
     {
         var table = new Table().Title($"bench engine · {Markup.Escape(device)}")
-            .AddColumn("name").AddColumn(new TableColumn("median s").RightAligned()).AddColumn(new TableColumn("GFLOP").RightAligned())
+            .AddColumn(new TableColumn("name").NoWrap()).AddColumn(new TableColumn("median s").RightAligned()).AddColumn(new TableColumn("GFLOP").RightAligned())
             .AddColumn(new TableColumn("GFLOP/s").RightAligned()).AddColumn(new TableColumn("% of matmul").RightAligned());
         foreach (var row in bench.Rows)
             table.AddRow(Markup.Escape(row.Name), F(row.Seconds, 4), row.Gflop > 0 ? F(row.Gflop, 2) : "–", Opt(row.Gflops, 1),
@@ -39,7 +39,7 @@ internal static class BenchTables
     {
         double total = rows.Sum(r => r.Seconds);
         var table = new Table().Title($"profile · {Markup.Escape(name)} · {F(total, 2)} s")
-            .AddColumn("layers").AddColumn(new TableColumn("calls").RightAligned()).AddColumn(new TableColumn("s").RightAligned())
+            .AddColumn(new TableColumn("layers").NoWrap()).AddColumn(new TableColumn("calls").RightAligned()).AddColumn(new TableColumn("s").RightAligned())
             .AddColumn(new TableColumn("% time").RightAligned()).AddColumn(new TableColumn("GFLOP").RightAligned())
             .AddColumn(new TableColumn("GFLOP/s").RightAligned()).AddColumn(new TableColumn("% of matmul").RightAligned());
         foreach (var row in rows)
@@ -52,7 +52,7 @@ internal static class BenchTables
     public static void WriteLora(LoraBenchmarkResult result, string device)
     {
         var methods = new Table().Title($"bench lora · {Markup.Escape(result.Model)} · {result.Size}² · {result.Steps} steps · rank {result.Rank} · median of {result.Runs} · {Markup.Escape(device)}")
-            .AddColumn("method").AddColumn(new TableColumn("N").RightAligned()).AddColumn(new TableColumn("full evals").RightAligned())
+            .AddColumn(new TableColumn("method").NoWrap()).AddColumn(new TableColumn("N").RightAligned()).AddColumn(new TableColumn("full evals").RightAligned())
             .AddColumn(new TableColumn("cached evals").RightAligned()).AddColumn(new TableColumn("UNet calls").RightAligned())
             .AddColumn("merged").AddColumn(new TableColumn("image s").RightAligned()).AddColumn(new TableColumn("UNet s").RightAligned());
         foreach (var row in result.Methods)
@@ -71,7 +71,7 @@ internal static class BenchTables
         AnsiConsole.Write(ratios);
 
         var shallow = result.ShallowPath;
-        AnsiConsole.MarkupLine($"shallow path (cached evaluation): {F(shallow.CachedSeconds, 4)} s vs full {F(shallow.FullSeconds, 4)} s = " +
+        AnsiConsole.MarkupLine($"shallow path (cached evaluation, cut at {result.CachePoint}): {F(shallow.CachedSeconds, 4)} s vs full {F(shallow.FullSeconds, 4)} s = " +
                                $"[bold]{shallow.Fraction:P1}[/] of the time, {shallow.FlopFraction:P1} of the FLOPs");
         if (result.Ratios.FirstOrDefault(r => r.Loras == 3) is { CmLoraOverComposite: { } three })
             AnsiConsole.MarkupLine($"[{(three <= 0.5 ? "green" : "yellow")}]CMLoRA / Composite at N = 3: {F(three, 3)} (target ≤ 0.5)[/]");
@@ -86,6 +86,18 @@ internal static class BenchTables
                 unmerged.AddRow(I(row.Rank), I(row.Layers), F(row.BaseSeconds, 4), F(row.MergedSeconds, 4), F(row.UnmergedSeconds, 4),
                     $"[{(row.Overhead <= 0.10 ? "green" : "yellow")}]{row.Overhead:+0.0%;-0.0%}[/]");
             AnsiConsole.Write(unmerged);
+        }
+        if (result.AdapterKernels.Count > 0)
+        {
+            var kernels = new Table().Title("single adapted layer: adapter arithmetic as today vs fused (y.addmm_ of the scaled low-rank hidden)")
+                .AddColumn(new TableColumn("layer").NoWrap()).AddColumn(new TableColumn("rank").RightAligned())
+                .AddColumn(new TableColumn("base s").RightAligned()).AddColumn(new TableColumn("current s").RightAligned())
+                .AddColumn(new TableColumn("fused s").RightAligned()).AddColumn(new TableColumn("current overhead").RightAligned())
+                .AddColumn(new TableColumn("fused overhead").RightAligned());
+            foreach (var row in result.AdapterKernels)
+                kernels.AddRow(Markup.Escape(row.Layer), I(row.Rank), F(row.BaseSeconds, 5), F(row.CurrentSeconds, 5), F(row.FusedSeconds, 5),
+                    $"{row.CurrentOverhead:+0.0%;-0.0%}", $"{row.FusedOverhead:+0.0%;-0.0%}");
+            AnsiConsole.Write(kernels);
         }
         AnsiConsole.MarkupLine($"[grey]machine before: {Markup.Escape(result.Before.ToString())}; after: {Markup.Escape(result.After.ToString())}[/]");
     }

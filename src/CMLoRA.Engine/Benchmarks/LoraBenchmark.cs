@@ -25,7 +25,11 @@ public sealed class LoraBenchmark(LoraBenchmarkOptions options, GeneratorSetting
     private static readonly CompositionMethod[] MethodOrder =
         [CompositionMethod.Merge, CompositionMethod.Switch, CompositionMethod.Composite, CompositionMethod.CmLora];
 
-    private readonly GeneratorSettings _settings = settings ?? GeneratorSettings.Cpu;
+    private readonly GeneratorSettings _settings = options.CachePoint is { } point
+        ? (settings ?? GeneratorSettings.Cpu) with { CachePoint = point }
+        : settings ?? GeneratorSettings.Cpu;
+
+    private FeatureCachePoint CachePoint => _settings.CachePoint ?? FeatureCachePoint.Default;
 
     /// <summary>Runs every measurement; takes minutes on a CPU for the small model (see docs/benchmarks.md).</summary>
     public LoraBenchmarkResult Run()
@@ -50,8 +54,12 @@ public sealed class LoraBenchmark(LoraBenchmarkOptions options, GeneratorSetting
             var shallow = MeasureShallowPath(generator, size);
             var ratios = Enumerable.Range(1, options.MaxLoras).Select(n => Ratios(methods, loras, n, shallow.Fraction)).ToList();
             var unmerged = options.UnmergedRanks.Select(r => MeasureUnmerged(generator, folder, r, size)).ToList();
-            return new LoraBenchmarkResult(modelName, size, options.Steps, options.Rank, options.Runs, methods, ratios, shallow, unmerged,
-                before, MachineSnapshot.Now());
+            progress?.Invoke("single adapted layers");
+            var kernels = options.UnmergedRanks.Count == 0
+                ? []
+                : AdapterKernelBenchmarks.Measure(generator.UNet.Config, size, options.UnmergedRanks, options.ForwardRuns, _settings.Device.Device);
+            return new LoraBenchmarkResult(modelName, size, options.Steps, options.Rank, options.Runs, methods, ratios, shallow,
+                $"({CachePoint.DownBlock}, {CachePoint.Layer})", unmerged, kernels, before, MachineSnapshot.Now());
         }
         finally
         {
@@ -94,21 +102,20 @@ public sealed class LoraBenchmark(LoraBenchmarkOptions options, GeneratorSetting
         }
 
         using var timer = new UNetTimer(generator.UNet);
-        progress?.Invoke("warm-up image");
-        generator.Generate(Job(CompositionMethod.Merge, loras.Take(1).ToList(), true, size));
-
         var stats = new GenerationStats?[configs.Count];
         var seconds = configs.Select(_ => new List<double>()).ToArray();
         var unetSeconds = configs.Select(_ => new List<double>()).ToArray();
-        for (int run = 0; run < options.Runs; run++)
+        for (int run = -options.WarmupRuns; run < options.Runs; run++)
         {
             for (int c = 0; c < configs.Count; c++)
             {
                 var (method, n, batched) = configs[c];
-                progress?.Invoke($"run {run + 1}/{options.Runs}: {method} with {n} LoRA{(n > 1 ? "s" : "")}{(batched ? "" : ", sequential")}");
+                string pass = run < 0 ? "warm-up" : $"run {run + 1}/{options.Runs}";
+                progress?.Invoke($"{pass}: {method} with {n} LoRA{(n > 1 ? "s" : "")}{(batched ? "" : ", sequential")}");
                 timer.Reset();
                 long start = Stopwatch.GetTimestamp();
                 var output = generator.Generate(Job(method, loras.Take(n).ToList(), batched, size));
+                if (run < 0) continue;
                 seconds[c].Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
                 unetSeconds[c].Add(timer.Seconds);
                 stats[c] ??= output.Stats;
@@ -151,7 +158,7 @@ public sealed class LoraBenchmark(LoraBenchmarkOptions options, GeneratorSetting
         progress?.Invoke("shallow path against full forward");
         using var guard = no_grad();
         using var scope = NewDisposeScope();
-        var unet = new CachingUNet(generator.UNet);
+        var unet = new CachingUNet(generator.UNet, CachePoint);
         var (sample, t, context) = UNetInputs(generator, size);
         var (_, feature) = unet.ForwardRecording(sample, t, context);
         double fullFlops, cachedFlops;
@@ -212,18 +219,7 @@ public sealed class LoraBenchmark(LoraBenchmarkOptions options, GeneratorSetting
         return (sample, tensor(500f, device: device), context);
     }
 
-    // Seconds of one call, output disposed; the first call of each variant in a loop is not special-cased, so callers
-    // interleave variants and take medians.
-    private static double Time(Func<Tensor> forward)
-    {
-        long start = Stopwatch.GetTimestamp();
-        using (forward()) { }
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
-    }
+    private static double Time(Func<Tensor> forward) => Stopwatches.Seconds(() => forward().Dispose());
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    private static double Median(List<double> values) => Stopwatches.Median(values);
 }

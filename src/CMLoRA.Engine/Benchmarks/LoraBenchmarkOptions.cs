@@ -1,3 +1,5 @@
+using CMLoRA.Engine.Composition.FeatureCache;
+
 namespace CMLoRA.Engine.Benchmarks;
 
 /// <summary>What <see cref="LoraBenchmark"/> measures.</summary>
@@ -24,6 +26,12 @@ public sealed record LoraBenchmarkOptions
     /// <summary>Images per configuration; the median is reported. Runs go round-robin over the configurations so slow phases of a shared machine hit all of them.</summary>
     public int Runs { get; init; } = 3;
 
+    /// <summary>
+    /// Untimed passes over every configuration first (default 1): each batch shape's first call pays one-off costs
+    /// (oneDNN primitive creation, allocator growth) that would otherwise land on whichever configuration runs first.
+    /// </summary>
+    public int WarmupRuns { get; init; } = 1;
+
     /// <summary>Seed of the images (the same for every method) and of the LoRAs.</summary>
     public long Seed { get; init; } = 1234;
 
@@ -32,6 +40,9 @@ public sealed record LoraBenchmarkOptions
 
     /// <summary>Forwards per variant in the unmerged and shallow-path comparisons (median reported).</summary>
     public int ForwardRuns { get; init; } = 5;
+
+    /// <summary>Where cached evaluations cut the UNet; null = the reference's (0, 1).</summary>
+    public FeatureCachePoint? CachePoint { get; init; }
 
     /// <summary>Also time Composite and CMLoRA with one UNet call per LoRA (N ≥ 2).</summary>
     public bool Sequential { get; init; } = true;
@@ -43,6 +54,7 @@ public sealed record LoraBenchmarkOptions
         if (MaxLoras < 1) throw new ArgumentException($"max-loras must be at least 1 (got {MaxLoras})");
         if (Rank < 1) throw new ArgumentException($"rank must be at least 1 (got {Rank})");
         if (Runs < 1 || ForwardRuns < 1) throw new ArgumentException("runs must be at least 1");
+        if (WarmupRuns < 0) throw new ArgumentException("warm-up runs cannot be negative");
         if (Size is { } s && (s < 8 || s % 8 != 0)) throw new ArgumentException($"size must be a positive multiple of 8 (got {s})");
         if (UnmergedRanks.Any(r => r < 1)) throw new ArgumentException("unmerged ranks must be at least 1");
     }

@@ -62,12 +62,12 @@ public sealed record SyntheticModelConfig(string Name, UNetConfig UNet, VaeConfi
 
     /// <summary>
     /// SD 1.5's topology (4 UNet blocks, attention in the first three, 2 layers each, 8 heads) with block channels
-    /// [64, 128, 256, 256] and a 4-layer, 256-wide text encoder; 256 px images. About 1/25 of SD 1.5's UNet FLOPs per
+    /// [64, 128, 256, 256], a VAE of [32, 32, 64, 64] and a 4-layer, 256-wide text encoder; 256 px images. About 1/25 of SD 1.5's UNet FLOPs per
     /// pixel, with the same share of attention over the largest feature map.
     /// </summary>
     public static SyntheticModelConfig Small { get; } = new("small",
         UNetConfig.StableDiffusion15 with { SampleSize = 32, BlockOutChannels = new[] { 64, 128, 256, 256 }, CrossAttentionDim = 256 },
-        VaeConfig.StableDiffusion15 with { BlockOutChannels = new[] { 32, 64, 128, 128 }, SampleSize = 256 },
+        VaeConfig.StableDiffusion15 with { BlockOutChannels = new[] { 32, 32, 64, 64 }, SampleSize = 256 },
         ClipTextConfig.StableDiffusion15 with { HiddenSize = 256, IntermediateSize = 1024, NumHiddenLayers = 4, NumAttentionHeads = 4 },
         256);
 

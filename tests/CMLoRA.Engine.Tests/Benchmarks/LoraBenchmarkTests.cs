@@ -14,6 +14,7 @@ public class LoraBenchmarkTests
         MaxLoras = 2,
         Rank = 4,
         Runs = 1,
+        WarmupRuns = 0,
         UnmergedRanks = [4],
         ForwardRuns = 1,
     }).Run());
@@ -74,5 +75,7 @@ public class LoraBenchmarkTests
         var row = Assert.Single(Result.Value.Unmerged);
         Assert.Equal((4, 132), (row.Rank, row.Layers));
         Assert.True(row.BaseSeconds > 0 && row.MergedSeconds > 0 && row.UnmergedSeconds > 0);
+        Assert.Equal(3, Result.Value.AdapterKernels.Count);
+        Assert.Equal("(0, 1)", Result.Value.CachePoint);
     }
 }
