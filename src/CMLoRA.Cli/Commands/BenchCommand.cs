@@ -20,6 +20,12 @@ public static class BenchCommand
 {
     public static Command Create() => new("bench", "Measure the engine's speed and the cost of composing LoRAs") { CreateEngine(), CreateLora() };
 
+    // Redirected output (a log, docs) gets wide tables instead of the 80-column default.
+    private static void WidenRedirectedOutput()
+    {
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+    }
+
     private static Command CreateEngine()
     {
         var runs = new Option<int>("--runs") { Description = "Timed calls per row (median reported)", DefaultValueFactory = _ => 3 };
@@ -130,6 +136,7 @@ public static class BenchCommand
     {
         try
         {
+            WidenRedirectedOutput();
             body();
             return ExitCodes.Success;
         }

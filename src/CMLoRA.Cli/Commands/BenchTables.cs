@@ -14,10 +14,11 @@ internal static class BenchTables
     {
         var table = new Table().Title($"bench engine · {Markup.Escape(device)}")
             .AddColumn(new TableColumn("name").NoWrap()).AddColumn(new TableColumn("median s").RightAligned()).AddColumn(new TableColumn("GFLOP").RightAligned())
-            .AddColumn(new TableColumn("GFLOP/s").RightAligned()).AddColumn(new TableColumn("% of matmul").RightAligned());
+            .AddColumn(new TableColumn("GFLOP/s").RightAligned()).AddColumn(new TableColumn("% of matmul").RightAligned())
+            .AddColumn(new TableColumn("matmul GFLOP/s beside").RightAligned());
         foreach (var row in bench.Rows)
             table.AddRow(Markup.Escape(row.Name), F(row.Seconds, 4), row.Gflop > 0 ? F(row.Gflop, 2) : "–", Opt(row.Gflops, 1),
-                row.FractionOfCeiling is { } f ? F(100 * f, 1) : "–");
+                row.FractionOfCeiling is { } f ? F(100 * f, 1) : "–", Opt(row.CeilingGflops, 1));
         AnsiConsole.Write(table);
 
         foreach (var row in bench.Rows.Where(r => r.FormulaGflop is not null))
@@ -31,7 +32,8 @@ internal static class BenchTables
             string colour = fraction >= UNetGoal ? "green" : "yellow";
             AnsiConsole.MarkupLine($"[{colour}]{Markup.Escape(row.Name)}: {fraction:P1} of the matmul rate (goal ≥ {UNetGoal:P0})[/]");
         }
-        foreach (var (name, profile) in bench.Profiles) WriteProfile(name, profile, bench.MatmulCeiling);
+        foreach (var (name, profile) in bench.Profiles)
+            WriteProfile(name, profile, bench.Rows.FirstOrDefault(r => r.Name == name)?.CeilingGflops ?? bench.MatmulCeiling);
         AnsiConsole.MarkupLine($"[grey]machine before: {Markup.Escape(before.ToString())}; after: {Markup.Escape(after.ToString())}[/]");
     }
 

@@ -4,7 +4,7 @@ namespace CMLoRA.Engine.Benchmarks;
 /// <param name="Name">What ran, with its shape.</param>
 /// <param name="Seconds">Median seconds of one call.</param>
 /// <param name="Gflop">Work of one call, counted by <see cref="FlopCounter"/> (or exactly, for kernels); 0 when not counted.</param>
-/// <param name="CeilingGflops">The matmul rate of the machine measured in the same run.</param>
+/// <param name="CeilingGflops">The 2048³ matmul rate measured interleaved with this row's timed calls (median).</param>
 /// <param name="FormulaGflop">The work derived from the config by <see cref="FlopFormula"/>, for model rows.</param>
 public sealed record BenchmarkRow(string Name, double Seconds, double Gflop, double? CeilingGflops, double? FormulaGflop = null)
 {

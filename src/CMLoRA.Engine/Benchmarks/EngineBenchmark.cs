@@ -19,7 +19,7 @@ public sealed class EngineBenchmark(Device device, int runs = 3, Action<string>?
     /// <summary>Per-layer profiles by row name (see <see cref="EngineBenchmarkOptions.Profile"/>).</summary>
     public Dictionary<string, IReadOnlyList<LayerProfileRow>> Profiles { get; } = [];
 
-    /// <summary>The matmul rate of this machine, GFLOP/s; 0 until <see cref="MeasureCeiling"/>.</summary>
+    /// <summary>The matmul rate measured first, GFLOP/s; 0 until <see cref="MeasureCeiling"/>. Each row also carries the rate measured beside it.</summary>
     public double MatmulCeiling { get; private set; }
 
     /// <summary>Runs everything <paramref name="options"/> asks for.</summary>
@@ -30,7 +30,7 @@ public sealed class EngineBenchmark(Device device, int runs = 3, Action<string>?
         if (options.Kernels)
         {
             progress?.Invoke("kernels");
-            Rows.AddRange(KernelBenchmarks.Measure(device, MatmulCeiling, runs));
+            Rows.AddRange(KernelBenchmarks.Measure(device, runs));
         }
 
         var tiny = SyntheticModelConfig.Tiny;
@@ -107,7 +107,10 @@ public sealed class EngineBenchmark(Device device, int runs = 3, Action<string>?
         Rows.Add(Measure(name, model, () => model.call(ids), formula));
     }
 
-    /// <summary>Times any module's forward: one warm-up call that counts FLOPs with <see cref="FlopCounter"/>, then the median of the timed calls.</summary>
+    /// <summary>
+    /// Times any module's forward: one warm-up call that counts FLOPs with <see cref="FlopCounter"/>, then the median of
+    /// the timed calls, each followed by a matmul whose median rate is the row's ceiling.
+    /// </summary>
     public BenchmarkRow Measure(string name, nn.Module module, Func<Tensor> forward, double? formulaGflop = null)
     {
         progress?.Invoke($"{name}: timing");
@@ -117,12 +120,12 @@ public sealed class EngineBenchmark(Device device, int runs = 3, Action<string>?
             using var once = forward();
             flops = counter.Flops;
         }
-        double seconds = Stopwatches.MedianSeconds(() =>
+        var (seconds, ceiling) = ComputeCeiling.TimeBesideMatmul(device, () =>
         {
             using var output = forward();
             ComputeCeiling.Synchronize(device, output);
         }, runs, warmup: 0);
-        return new BenchmarkRow(name, seconds, flops / 1e9, MatmulCeiling, formulaGflop);
+        return new BenchmarkRow(name, seconds, flops / 1e9, ceiling, formulaGflop);
     }
 
     /// <summary>One more forward with a <see cref="LayerProfiler"/> attached; the rows add up to that forward's wall time.</summary>

@@ -8,15 +8,15 @@ namespace CMLoRA.Engine.Benchmarks;
 /// </summary>
 public static class KernelBenchmarks
 {
-    /// <summary>Measures every kernel with <paramref name="runs"/> timed calls after one warm-up.</summary>
-    public static List<BenchmarkRow> Measure(Device device, double ceiling, int runs)
+    /// <summary>Measures every kernel with <paramref name="runs"/> timed calls after one warm-up, each beside a matmul (see <see cref="ComputeCeiling.TimeBesideMatmul"/>).</summary>
+    public static List<BenchmarkRow> Measure(Device device, int runs)
     {
         using var guard = no_grad();
         using var scope = NewDisposeScope();
         var rows = new List<BenchmarkRow>();
         void Add(string name, double gflop, Func<Tensor> op)
         {
-            double seconds = Stopwatches.MedianSeconds(() => { using var y = op(); ComputeCeiling.Synchronize(device, y); }, runs);
+            var (seconds, ceiling) = ComputeCeiling.TimeBesideMatmul(device, () => { using var y = op(); ComputeCeiling.Synchronize(device, y); }, runs);
             rows.Add(new BenchmarkRow(name, seconds, gflop, ceiling));
         }
 
