@@ -16,6 +16,7 @@ public static class CliApp
         InspectCommand.Create(),
         GenerateCommand.Create(),
         ConformanceCommand.Create(),
+        BenchCommand.Create(),
         ProfileCommand.Create(),
         WorldCommand.Create(),
     };

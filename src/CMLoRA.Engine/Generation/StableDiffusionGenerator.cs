@@ -70,6 +70,19 @@ public sealed class StableDiffusionGenerator : IDisposable
         }
     }
 
+    /// <summary>
+    /// Wraps models built in memory (benchmarks, tests with random weights) without reading any file; the generator
+    /// owns and disposes them. The models must already be on <paramref name="settings"/>' device and dtype.
+    /// </summary>
+    public static StableDiffusionGenerator FromModels(UNet2DConditionModel unet, AutoencoderKL vae, CLIPTextModel textEncoder,
+        ClipTokenizer tokenizer, GeneratorSettings? settings = null, SchedulerConfig? scheduler = null, string name = "(in memory)")
+    {
+        settings ??= GeneratorSettings.Cpu;
+        if (settings.Threads is { } threads) set_num_threads(threads);
+        var models = new StableDiffusionModels(CheckpointLayout.DiffusersFolder, textEncoder, unet, vae, null, [], []);
+        return new StableDiffusionGenerator(name, models, tokenizer, scheduler ?? SchedulerConfig.StableDiffusion15, settings);
+    }
+
     // A diffusers folder brings its tokenizer; SD 1.x single files use the built-in CLIP ViT-L/14 vocabulary.
     private static ClipTokenizer LoadTokenizer(string modelPath, ClipTextConfig config)
     {

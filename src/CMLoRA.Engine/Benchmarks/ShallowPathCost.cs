@@ -1,0 +1,18 @@
+namespace CMLoRA.Engine.Benchmarks;
+
+/// <summary>
+/// Cost of a cached (shallow-path) UNet evaluation relative to a full one, measured on a CFG pair: the
+/// <c>shallowFraction</c> that <see cref="Composition.CompositionCost.Estimate(System.Collections.Generic.IReadOnlyList{Composition.StepPlan}, double, bool)"/> needs.
+/// </summary>
+/// <param name="FullSeconds">Median full forward.</param>
+/// <param name="CachedSeconds">Median shallow forward with a recorded deep feature.</param>
+/// <param name="FullGflop">FLOPs of the full forward.</param>
+/// <param name="CachedGflop">FLOPs of the shallow forward.</param>
+public sealed record ShallowPathCost(double FullSeconds, double CachedSeconds, double FullGflop, double CachedGflop)
+{
+    /// <summary>Cached time over full time.</summary>
+    public double Fraction => CachedSeconds / FullSeconds;
+
+    /// <summary>Cached FLOPs over full FLOPs (the fraction a perfectly efficient engine would see).</summary>
+    public double FlopFraction => CachedGflop / FullGflop;
+}
