@@ -7,5 +7,6 @@ var root = new RootCommand("CMLoRA Studio command-line tool: generate images wit
     InfoCommand.Create(),
     InspectCommand.Create(),
     GenerateCommand.Create(),
+    WorldCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
