@@ -8,5 +8,6 @@ var root = new RootCommand("CMLoRA Studio command-line tool: generate images wit
     InspectCommand.Create(),
     GenerateCommand.Create(),
     WorldCommand.Create(),
+    TrainCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
