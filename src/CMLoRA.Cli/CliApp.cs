@@ -19,5 +19,6 @@ public static class CliApp
         BenchCommand.Create(),
         ProfileCommand.Create(),
         WorldCommand.Create(),
+        TrainCommand.Create(),
     };
 }

@@ -35,6 +35,9 @@ public sealed class StableDiffusionGenerator : IDisposable
     public UNet2DConditionModel UNet => _unet.UNet;
     public CLIPTextModel TextEncoder => _models.TextEncoder;
 
+    /// <summary>Pixels per latent cell of this model's VAE (8 for SD 1.x, 4 for the built-in model).</summary>
+    public int VaeScaleFactor => _vae.SpatialScale;
+
     private StableDiffusionGenerator(string path, StableDiffusionModels models, ClipTokenizer tokenizer, SchedulerConfig scheduler, GeneratorSettings settings)
     {
         ModelPath = path;
@@ -137,9 +140,9 @@ public sealed class StableDiffusionGenerator : IDisposable
             using var denoiser = new CompositionDenoiser(_unet, unetAdapters, schedule, slots, scales, cache);
             bool merged = denoiser.MergeIfStatic(steps);
             var latentSignal = new List<double?>(steps);
-            var pipeline = new TextToImagePipeline(denoiser.Predict, latents => _vae.Decode(latents), Scheduler, _settings.Device.Device);
+            var pipeline = new TextToImagePipeline(denoiser.Predict, Decode, Scheduler, _settings.Device.Device);
             var denoiseStart = clock.Elapsed;
-            using var result = pipeline.Generate(job.Image, prompt, negative, step =>
+            using var result = pipeline.Generate(job.Image with { VaeScaleFactor = VaeScaleFactor }, prompt, negative, step =>
             {
                 latentSignal.Add(LatentHighFrequency(step.Latents));
                 string? dominant = denoiser.Plans.Count > 0 && denoiser.Plans[^1].DominantLora is { } d ? slots[d].Id : null;
@@ -165,6 +168,15 @@ public sealed class StableDiffusionGenerator : IDisposable
         {
             foreach (var file in files) file.Dispose();
         }
+    }
+
+    // The pipeline divides by SD 1.x's 0.18215; a VAE with another scaling_factor (the built-in one) gets its own.
+    private Tensor Decode(Tensor latents)
+    {
+        double factor = TextToImagePipeline.VaeScalingFactor / _vae.ScalingFactor;
+        if (factor == 1.0) return _vae.Decode(latents);
+        using var rescaled = latents * factor;
+        return _vae.Decode(rescaled);
     }
 
     // The online signal of spec 3.6: high-frequency share of the latent's spectrum; null when the latent is too small.

@@ -10,6 +10,9 @@ namespace CMLoRA.Engine.Lora;
 /// </summary>
 public static partial class BaseModelDetector
 {
+    /// <summary>The <c>ss_base_model_version</c> of LoRAs trained on the built-in model (models/builtin).</summary>
+    public const string BuiltInBaseModelVersion = "cmlora-builtin";
+
     /// <summary>Detects from a file's header entries and metadata (no tensor data is read).</summary>
     public static BaseModelDetection Detect(IEnumerable<SafetensorsEntry> entries, IReadOnlyDictionary<string, string> metadata)
     {
@@ -65,6 +68,8 @@ public static partial class BaseModelDetector
         if (metadata.TryGetValue("ss_base_model_version", out string? version) && !string.IsNullOrWhiteSpace(version))
         {
             evidence.Add($"ss_base_model_version is '{version}'");
+            // The studio's own built-in model is an SD 1.x-topology model (smaller widths), so its LoRAs apply like SD 1.x ones.
+            if (string.Equals(version, BuiltInBaseModelVersion, StringComparison.OrdinalIgnoreCase)) return BaseModelFamily.SD1;
             return version.StartsWith("sdxl", StringComparison.OrdinalIgnoreCase) ? BaseModelFamily.SDXL
                 : version.StartsWith("sd_v2", StringComparison.OrdinalIgnoreCase) ? BaseModelFamily.SD2
                 : version.StartsWith("sd_v1", StringComparison.OrdinalIgnoreCase) ? BaseModelFamily.SD1

@@ -22,20 +22,24 @@ public sealed record TextToImageRequest(
     /// <summary>Latent channels of SD 1.x.</summary>
     public const int LatentChannels = 4;
 
-    /// <summary>Pixels per latent cell (the VAE downsamples by 8).</summary>
+    /// <summary>Pixels per latent cell of SD 1.x (the VAE downsamples by 8).</summary>
     public const int VaeScale = 8;
+
+    /// <summary>Pixels per latent cell of the model that runs the request (the generator sets it from its VAE).</summary>
+    public int VaeScaleFactor { get; init; } = VaeScale;
 
     /// <summary>Whether the unconditional branch runs (diffusers: guidance_scale &gt; 1).</summary>
     public bool UsesGuidance => GuidanceScale > 1.0;
 
-    /// <summary>The latent shape [1, 4, H/8, W/8].</summary>
-    public long[] LatentShape => [1, LatentChannels, Height / VaeScale, Width / VaeScale];
+    /// <summary>The latent shape [1, 4, H/f, W/f] with f = <see cref="VaeScaleFactor"/> (8 for SD 1.x).</summary>
+    public long[] LatentShape => [1, LatentChannels, Height / VaeScaleFactor, Width / VaeScaleFactor];
 
     /// <summary>Throws <see cref="ArgumentException"/> for values the pipeline cannot run.</summary>
     public void Validate()
     {
-        if (Width <= 0 || Height <= 0 || Width % VaeScale != 0 || Height % VaeScale != 0)
-            throw new ArgumentException($"Width and height must be positive multiples of {VaeScale} (got {Width}×{Height}).");
+        if (VaeScaleFactor <= 0) throw new ArgumentException($"The VAE scale factor must be positive (got {VaeScaleFactor}).");
+        if (Width <= 0 || Height <= 0 || Width % VaeScaleFactor != 0 || Height % VaeScaleFactor != 0)
+            throw new ArgumentException($"Width and height must be positive multiples of {VaeScaleFactor} (got {Width}×{Height}).");
         if (Steps < 1) throw new ArgumentException($"Steps must be at least 1 (got {Steps}).");
         if (double.IsNaN(GuidanceScale) || GuidanceScale < 0) throw new ArgumentException($"Guidance scale must be ≥ 0 (got {GuidanceScale}).");
         SamplerFactory.ParseName(Sampler);

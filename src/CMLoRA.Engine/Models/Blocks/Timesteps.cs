@@ -28,8 +28,11 @@ public sealed class Timesteps : nn.Module<Tensor, Tensor>
         using var t = timesteps.to_type(ScalarType.Float32).reshape(-1, 1);
         using var range = arange(0, half, dtype: ScalarType.Float32, device: timesteps.device);
         // Same operation order as diffusers: (-ln(10000) · i) / (half − shift), then exp.
-        using var scaled = range.mul(-Math.Log(10000.0));
-        using var exponent = scaled.div(half - _freqShift);
+        // Explicit Scalars that live until the calls return (an implicit temporary can be finalized mid-call by a GC).
+        using Scalar logBase = (-Math.Log(10000.0)).ToScalar();
+        using Scalar divisor = ((double)(half - _freqShift)).ToScalar();
+        using var scaled = range.mul(logBase);
+        using var exponent = scaled.div(divisor);
         using var freqs = exponent.exp();
         using var angles = t.mul(freqs.unsqueeze(0));
         using var sin = angles.sin();

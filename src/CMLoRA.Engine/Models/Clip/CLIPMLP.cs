@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -29,7 +30,10 @@ public sealed class CLIPMLP : Module<Tensor, Tensor>
     /// <summary>x·σ(1.702·x), the GELU approximation the original CLIP was trained with.</summary>
     private static Tensor QuickGelu(Tensor x)
     {
-        using var scaled = x.mul(1.702);
+        // An explicit Scalar that lives until the call returns: an implicit temporary can be finalized by a GC on
+        // another thread while libtorch still reads it (seen as NaN weights when training under GC pressure).
+        using Scalar factor = 1.702.ToScalar();
+        using var scaled = x.mul(factor);
         using var gate = scaled.sigmoid();
         return x.mul(gate);
     }

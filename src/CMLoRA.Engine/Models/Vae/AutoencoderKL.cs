@@ -23,6 +23,9 @@ public sealed class AutoencoderKL : nn.Module
     /// <summary>The config's <c>scaling_factor</c> (0.18215 for SD 1.x).</summary>
     public double ScalingFactor => Config.ScalingFactor;
 
+    /// <summary>Pixels per latent cell: 2^(levels − 1), diffusers' <c>vae_scale_factor</c> (8 for SD 1.x).</summary>
+    public int SpatialScale => 1 << (Config.BlockOutChannels.Count - 1);
+
     /// <summary>Builds the model with freshly initialised weights (use <see cref="LayerFactory.Meta"/> for shapes only).</summary>
     public AutoencoderKL(VaeConfig config, LayerFactory layers = default) : base(nameof(AutoencoderKL))
     {
@@ -65,7 +68,9 @@ public sealed class AutoencoderKL : nn.Module
         var moments = quant_conv is null ? h : quant_conv.call(h);
         var halves = moments.chunk(2, 1);
         var mean = halves[0].contiguous();
-        var logVar = halves[1].clamp(-30.0, 20.0);
+        // Explicit Scalars that live until the call returns (an implicit temporary can be finalized mid-call by a GC).
+        using Scalar low = (-30.0).ToScalar(), high = 20.0.ToScalar();
+        var logVar = halves[1].clamp(low, high);
         return (mean.MoveToOuterDisposeScope(), logVar.MoveToOuterDisposeScope());
     }
 
