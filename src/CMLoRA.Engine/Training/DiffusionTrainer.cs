@@ -30,6 +30,7 @@ public sealed class DiffusionTrainer : ITrainingObjective, IDisposable
     private readonly Tensor _emptyIds;
     private readonly DiffusionNoising _noising = new();
     private readonly TrainingLoop _loop;
+    private readonly ConvolutionGradientGuard _guard;
 
     private DiffusionTrainer(RunFolder run, DiffusionTrainingOptions options)
     {
@@ -49,6 +50,7 @@ public sealed class DiffusionTrainer : ITrainingObjective, IDisposable
             foreach (var parameter in module.parameters()) parameter.requires_grad = true;
             module.train();
         }
+        _guard = ConvolutionGradientGuard.Install(Unet);
         Parameters = Unet.parameters().Concat(TextEncoder.parameters()).ToList();
         CheckpointModules = [("unet", Unet), ("text_encoder", TextEncoder)];
         var rate = new LearningRateSchedule(options.LearningRate, (int)options.Steps, options.WarmupSteps, options.Cosine);
@@ -177,6 +179,7 @@ public sealed class DiffusionTrainer : ITrainingObjective, IDisposable
     public void Dispose()
     {
         _loop.Dispose();
+        _guard.Dispose();
         _noising.Dispose();
         _ids.Dispose();
         _emptyIds.Dispose();

@@ -30,6 +30,7 @@ public sealed class LoraTrainer : ITrainingObjective, IDisposable
     private readonly Tensor? _emptyContext;
     private readonly DiffusionNoising _noising;
     private readonly TrainingLoop _loop;
+    private readonly ConvolutionGradientGuard _guard;
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
     private LoraTrainer(RunFolder run, LoraTrainingOptions options, Action<int>? encodeProgress)
@@ -57,6 +58,7 @@ public sealed class LoraTrainer : ITrainingObjective, IDisposable
             using (var generator = new torch.Generator(unchecked((ulong)options.Seed)))
                 Network = new TrainableLoraNetwork(Unet, options.TrainTextEncoder ? TextEncoder : null, options.Rank, options.ResolvedAlpha, generator);
             Parameters = Network.parameters().ToList();
+            _guard = ConvolutionGradientGuard.Install(Unet);
             foreach (var parameter in Parameters) parameter.requires_grad = true;
             if (!options.TrainTextEncoder)
             {
@@ -178,6 +180,7 @@ public sealed class LoraTrainer : ITrainingObjective, IDisposable
     public void Dispose()
     {
         _loop.Dispose();
+        _guard.Dispose();
         Network.Dispose();
         _noising.Dispose();
         _ids.Dispose();

@@ -20,6 +20,7 @@ public sealed class VaeTrainer : ITrainingObjective, IDisposable
     private const long NoiseStream = 0x5EED_0001, ScalingStream = 0x5EED_0002;
 
     private readonly TrainingLoop _loop;
+    private readonly ConvolutionGradientGuard _guard;
 
     private VaeTrainer(RunFolder run, VaeTrainingOptions options)
     {
@@ -30,6 +31,7 @@ public sealed class VaeTrainer : ITrainingObjective, IDisposable
             ModelInitialization.Apply(Vae, generator);
         foreach (var parameter in Vae.parameters()) parameter.requires_grad = true;
         Vae.train();
+        _guard = ConvolutionGradientGuard.Install(Vae);
         Parameters = Vae.parameters().ToList();
         CheckpointModules = [("vae", Vae)];
         var rate = new LearningRateSchedule(options.LearningRate, (int)options.Steps, options.WarmupSteps, options.Cosine);
@@ -136,6 +138,7 @@ public sealed class VaeTrainer : ITrainingObjective, IDisposable
     public void Dispose()
     {
         _loop.Dispose();
+        _guard.Dispose();
         Vae.Dispose();
     }
 }
