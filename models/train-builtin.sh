@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The built-in model's whole recipe: VAE → UNet + text encoder → export → the ten demo LoRAs.
+# Every stage checkpoints into its run folder; running this script again resumes where it stopped.
+# Usage: models/train-builtin.sh [WORK_DIR] [OUT_DIR]   (defaults: ./training and models/builtin)
+set -euo pipefail
+work="${1:-training}"
+out="${2:-models/builtin}"
+cmlora="${CMLORA:-dotnet run -c Release --project src/CMLoRA.Cli --}"
+threads="${THREADS:-2}"
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+mkdir -p "$work" "$out/loras"
+
+stage() { # name run-folder done-marker command...
+  local name="$1" run="$2" marker="$3"; shift 3
+  if [[ -e "$marker" ]]; then echo "== $name: done"; return; fi
+  local started=$SECONDS
+  if [[ -f "$run/run.json" ]]; then echo "== $name: resuming"; $cmlora "$@" --resume --threads "$threads"
+  else echo "== $name: starting"; $cmlora "$@" --threads "$threads"; fi
+  echo "== $name: $((SECONDS - started)) s"
+}
+
+stage vae "$work/vae" "$work/vae/vae/config.json" \
+  train vae --run "$work/vae" --steps 800 --batch 16 --seed 1
+stage model "$work/model" "$work/model.done" \
+  train model --run "$work/model" --vae "$work/vae" --steps 1400 --batch 32 --dataset 4096 --seed 2
+touch "$work/model.done"
+if [[ ! -f "$out/model_index.json" ]]; then $cmlora train export --run "$work/model" --out "$out"; fi
+
+for trigger in boovik zorbly kronvel quillop vashtor fendrel nimbrae thalvoo zipplet kazzuk; do
+  lora="$out/loras/$trigger.safetensors"
+  stage "lora $trigger" "$work/lora-$trigger" "$lora" \
+    train lora --model "$out" --concept "$trigger" --out "$lora" --run "$work/lora-$trigger" \
+      --steps 100 --batch 16 --rank 4 --seed 3 --fp16
+done
+echo "== all stages done"
