@@ -105,15 +105,27 @@ internal static partial class InfotextMapper
         {
             return (prompt, loras);
         }
-        if (loras.Count > 0 || remaining != prompt) remaining = CleanAfterTagRemoval(remaining);
+        if (remaining != prompt) remaining = CleanAfterTagRemoval(prompt, remaining);
         return (remaining, loras);
     }
 
-    // "a, <lora:x:1>, b" leaves "a, , b"; collapse the empty items and the spaces the tags stood in.
-    private static string CleanAfterTagRemoval(string text) =>
-        EmptyItems().Replace(text, ", ").Trim().TrimEnd(',').TrimStart(',').Trim();
+    // "a, <lora:x:1>, b" leaves "a, , b": collapse the empty items and the spaces the tags stood in, line by line,
+    // drop lines that held only tags, and trim separators left at the very end.
+    private static string CleanAfterTagRemoval(string original, string text)
+    {
+        var before = original.Split('\n');
+        var after = text.Split('\n');
+        var kept = new List<string>();
+        for (int i = 0; i < after.Length; i++)
+        {
+            string line = EmptyItems().Replace(after[i], ", ").Trim();
+            if (line.Length == 0 && (i >= before.Length || before[i].Trim().Length > 0)) continue;
+            kept.Add(line);
+        }
+        return string.Join('\n', kept).Trim().TrimEnd(',').Trim();
+    }
 
-    [GeneratedRegex(@"\s*,(\s*,)+\s*", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[ \t]*,([ \t]*,)+[ \t]*", RegexOptions.CultureInvariant)]
     private static partial Regex EmptyItems();
 
     private static void ApplyLoraHashes(ParsedInfotext text, List<RecipeLora> loras, List<UnmappedField> unmapped)
