@@ -83,10 +83,11 @@ public sealed record GenerationRecipe
 
     /// <summary>
     /// The recipe of a finished image. <paramref name="hashLora"/> supplies each LoRA's hashes (a library lookup);
-    /// null hashes the files. <paramref name="settings"/> records the device, dtype, VAE override and cache point.
+    /// null hashes the files. <paramref name="settings"/> records the device, dtype, VAE override and cache point;
+    /// <paramref name="vae"/> is the override's identity when already known (otherwise its file is hashed).
     /// </summary>
     public static GenerationRecipe From(GenerationOutput output, ModelIdentity model, GeneratorSettings? settings = null,
-        Func<LoraRequest, LoraFileHashes>? hashLora = null)
+        Func<LoraRequest, LoraFileHashes>? hashLora = null, ModelIdentity? vae = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(model);
@@ -108,7 +109,7 @@ public sealed record GenerationRecipe
 
         RecipeRuntime? runtime = settings is null ? null : new RecipeRuntime(
             settings.Device.Device.ToString(), settings.Device.DType.ToString().ToLowerInvariant(),
-            settings.VaeOverridePath is { } vae ? ModelHashing.Compute(vae) : null, settings.CachePoint, EngineInfo.TorchSharpVersion);
+            settings.VaeOverridePath is { } vaePath ? vae ?? ModelHashing.Compute(vaePath) : null, settings.CachePoint, EngineInfo.TorchSharpVersion);
         var s = output.Stats;
         return new GenerationRecipe
         {
