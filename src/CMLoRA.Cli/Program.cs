@@ -1,12 +1,4 @@
-using System.CommandLine;
-using CMLoRA.Cli.Commands;
+using CMLoRA.Cli;
 
-// Each verb lives in Commands/<Verb>Command.cs and registers itself here.
-var root = new RootCommand("CMLoRA Studio command-line tool: generate images with several LoRAs, inspect and profile LoRA files, check conformance, benchmark.")
-{
-    InfoCommand.Create(),
-    InspectCommand.Create(),
-    GenerateCommand.Create(),
-    BenchCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+// The verbs are registered in CliApp.BuildRoot().
+return await CliApp.BuildRoot().Parse(args).InvokeAsync();

@@ -1,3 +1,5 @@
+using CMLoRA.Storage.Collections;
+using CMLoRA.Storage.Library;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,6 +11,11 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     public const string MigrationsAssembly = "CMLoRA.Migrations";
 
     public DbSet<StudioSetting> Settings => Set<StudioSetting>();
+    public DbSet<LibraryLora> Loras => Set<LibraryLora>();
+    public DbSet<LoraEdit> LoraEdits => Set<LoraEdit>();
+    public DbSet<LoraCollection> Collections => Set<LoraCollection>();
+    public DbSet<LoraCollectionItem> CollectionItems => Set<LoraCollectionItem>();
+    public DbSet<LoraCollectionVersion> CollectionVersions => Set<LoraCollectionVersion>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -18,5 +25,6 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             setting.HasKey(s => s.Key);
             setting.Property(s => s.Key).HasMaxLength(128);
         });
+        builder.ApplyConfigurationsFromAssembly(typeof(StudioDbContext).Assembly);
     }
 }

@@ -1,11 +1,12 @@
 using CMLoRA.Engine.Devices;
 using CMLoRA.Storage;
+using CMLoRA.Web.Accounts;
+using CMLoRA.Web.Api;
 using CMLoRA.Web.Components;
 using CMLoRA.Web.Configuration;
 using CMLoRA.Web.Endpoints;
-using Microsoft.AspNetCore.DataProtection;
+using CMLoRA.Web.Extensions;
 using Microsoft.EntityFrameworkCore;
-using MudBlazor.Services;
 
 string contentRoot = ContentRoot.Locate();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -18,23 +19,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 // manifest in every environment, not only Development, so `dotnet run` works without a publish.
 builder.WebHost.UseStaticWebAssets();
 
-var studio = builder.Configuration.GetSection(StudioOptions.Section).Get<StudioOptions>() ?? new StudioOptions();
-builder.Services.Configure<StudioOptions>(builder.Configuration.GetSection(StudioOptions.Section));
-string dataDir = studio.ResolveDataDir(contentRoot);
-string databasePath = studio.ResolveDatabasePath(contentRoot);
-Directory.CreateDirectory(dataDir);
-
-builder.Services.AddDbContextFactory<StudioDbContext>(options => options.UseStudioSqlite(databasePath));
-builder.Services.AddSingleton(services =>
-    ComputeDevice.Select(studio.Device, logger: services.GetRequiredService<ILoggerFactory>().CreateLogger("CMLoRA.Engine")));
-
-// Keys that protect cookies and anti-forgery tokens live with the data, so sign-ins survive restarts.
-builder.Services.AddDataProtection()
-    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")))
-    .SetApplicationName("CMLoRA Studio");
-
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+var paths = builder.AddStudioServices(contentRoot);
 
 var app = builder.Build();
 
@@ -44,18 +29,30 @@ using (var scope = app.Services.CreateScope())
     await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
     var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
     await SqliteDatabase.MigrateAsync(db);
-    logger.LogInformation("Database {DatabasePath} ready ({Applied} migrations applied now)", databasePath, pending.Count);
+    logger.LogInformation("Database {DatabasePath} ready ({Applied} migrations applied now)", paths.DatabasePath, pending.Count);
+    await app.Services.SeedAccountsAsync();
+    if (paths.ClearTemp() is > 0 and var removed)
+        logger.LogInformation("Removed {Count} interrupted upload(s) from {Folder}", removed, paths.Temp);
     app.Services.GetRequiredService<ComputeDevice>(); // choose and log the device once, at start-up
 }
 
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Pages get the studio's not-found page; API callers keep their bare status codes (401, 403, 404).
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+    pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseFirstRunRedirect(); // before authorization: a fresh install goes to /setup, not to the sign-in page
+app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
+app.MapStaticAssets().AllowAnonymous();
 app.MapHealthEndpoint();
+app.MapAccountApi();
+app.MapAdminApi();
+app.MapLoraApi();
+app.MapCollectionApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>

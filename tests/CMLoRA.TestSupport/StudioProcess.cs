@@ -18,6 +18,15 @@ public sealed partial class StudioProcess : IAsyncDisposable
     public string Log => string.Join(Environment.NewLine, _log);
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The studio's peak resident memory so far (Linux VmHWM), in bytes.</summary>
+    public long PeakMemoryBytes()
+    {
+        foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        throw new InvalidOperationException("VmHWM not found");
+    }
+
     private StudioProcess(Process process, string dataDir)
     {
         _process = process;

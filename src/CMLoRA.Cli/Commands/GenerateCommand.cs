@@ -4,6 +4,7 @@ using CMLoRA.Engine.Composition.Schedules;
 using CMLoRA.Engine.Devices;
 using CMLoRA.Engine.Generation;
 using CMLoRA.Engine.Pipelines;
+using CMLoRA.Engine.Profiling;
 using CMLoRA.Engine.Sampling;
 using Spectre.Console;
 
@@ -37,15 +38,20 @@ public static class GenerateCommand
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores)" };
         var vae = new Option<string?>("--vae") { Description = "A VAE file or folder that replaces the checkpoint's" };
+        var profileMissing = new Option<bool>("--profile-missing")
+        {
+            Description = "CMLoRA: profile LoRAs that have no NAME.profile.json first (saved next to them); otherwise their category decides",
+        };
 
         var command = new Command("generate", "Generate an image, optionally composing several LoRAs")
         {
             model, prompt, negative, steps, cfg, seed, width, height, sampler, karras, output, loras, method,
-            cacheInterval, maxAge, switchStep, clipSkip, device, threads, vae,
+            cacheInterval, maxAge, switchStep, clipSkip, device, threads, vae, profileMissing,
         };
         command.SetAction(parse =>
         {
             var error = parse.InvocationConfiguration.Error;
+            var console = CliConsole.For(parse);
             try
             {
                 string modelPath = parse.GetValue(model) ?? BuiltInModel.Locate();
@@ -61,12 +67,24 @@ public static class GenerateCommand
                     parse.GetValue(steps), parse.GetValue(cfg), chosenSeed, parse.GetValue(sampler)!, parse.GetValue(karras) ? true : null);
                 var job = new GenerationJob(parse.GetValue(prompt)!, parse.GetValue(negative)!, loraRequests, chosenMethod, options, request,
                     parse.GetValue(clipSkip));
+                bool profile = parse.GetValue(profileMissing);
+                var resolver = new LoraProfileResolver(profile ? new LoraProfiler(new GeneratorProfileSource(generator)) : null) { ProfileMissing = profile };
 
                 GenerationOutput? result = null;
-                AnsiConsole.Progress()
+                console.Progress()
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                     .Start(context =>
                     {
+                        // Sidecar profiles order CMLoRA's LoRAs; --profile-missing makes the missing ones first.
+                        ProgressTask? profiling = null;
+                        var resolved = resolver.Resolve(job, p =>
+                        {
+                            profiling ??= context.AddTask("profiling", maxValue: 1);
+                            profiling.Value = p.Fraction;
+                            profiling.Description = Markup.Escape($"profiling {p.LoraId} · image {p.Image}/{p.Images} · step {p.Step}/{p.Steps}");
+                        });
+                        foreach (var warning in resolved.Loras.Select(l => l.Warning).OfType<string>()) error.WriteLine($"warning: {warning}");
+                        job = resolved.Job;
                         var task = context.AddTask($"{job.EffectiveMethod} · {request.Steps} steps", maxValue: request.Steps);
                         result = generator.Generate(job, p =>
                         {
@@ -79,7 +97,7 @@ public static class GenerateCommand
                 var file = parse.GetValue(output)!;
                 file.Directory?.Create();
                 File.WriteAllBytes(file.FullName, result!.Png);
-                PrintSummary(result, file.FullName, modelPath);
+                PrintSummary(console, result, file.FullName, modelPath);
                 return ExitCodes.Success;
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException or IOException or InvalidOperationException or NotSupportedException)
@@ -120,18 +138,21 @@ public static class GenerateCommand
         }
     }
 
-    private static void PrintSummary(GenerationOutput result, string path, string modelPath)
+    private static void PrintSummary(IAnsiConsole console, GenerationOutput result, string path, string modelPath)
     {
         var table = new Table().AddColumn("item").AddColumn("value");
         table.AddRow("image", Markup.Escape(path));
         table.AddRow("model", Markup.Escape(modelPath));
         table.AddRow("method", result.Method.ToString());
         if (result.LoraOrder.Count > 0) table.AddRow("LoRAs", Markup.Escape(string.Join(", ", result.LoraOrder)));
+        if (result.FrequencyOrder is { } order)
+            table.AddRow("frequency order", Markup.Escape(string.Join(" → ", order.All.Select(o =>
+                $"{o.Slot.Id} ({o.Band.ToString().ToLowerInvariant()}, by {(o.Source == BandSource.Score ? "profile" : "category")})"))));
         table.AddRow("seed", $"{result.Parameters.Request.Seed} ({result.Parameters.Noise.Rng})");
         table.AddRow("sampler", $"{result.Parameters.Sampler}, {result.Parameters.Request.Steps} steps, CFG {result.Parameters.Request.GuidanceScale}");
         table.AddRow("UNet evaluations", $"{result.Stats.FullEvaluations} full + {result.Stats.CachedEvaluations} cached in {result.Stats.UNetCalls} calls" +
                                          (result.Stats.MergedWeights ? " (weights merged)" : ""));
         table.AddRow("time", $"text {result.Stats.TextEncodeSeconds:F2} s · denoise+decode {result.Stats.DenoiseSeconds:F2} s");
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 }

@@ -28,7 +28,7 @@ public static class InfoCommand
             table.AddRow("device", chosen.Description);
             table.AddRow("threads", get_num_threads().ToString());
             table.AddRow("self-check (512² matmul + FFT)", $"{seconds * 1000:F1} ms");
-            AnsiConsole.Write(table);
+            CliConsole.For(parse).Write(table);
             return ExitCodes.Success;
         });
         return command;

@@ -58,7 +58,7 @@ public static class InspectCommand
                 output.WriteLine(JsonSerializer.Serialize(inspection, JsonOptions));
                 return ExitCodes.Success;
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            var console = CliConsole.For(parse);
             InspectTableRenderer.Render(console, inspection, parse.GetValue(modules));
             return ExitCodes.Success;
         });

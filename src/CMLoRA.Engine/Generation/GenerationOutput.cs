@@ -1,5 +1,6 @@
 using CMLoRA.Engine.Composition;
 using CMLoRA.Engine.Pipelines;
+using CMLoRA.Engine.Profiling;
 
 namespace CMLoRA.Engine.Generation;
 
@@ -10,10 +11,15 @@ namespace CMLoRA.Engine.Generation;
 /// <param name="Parameters">The sampling parameters as run (schedule, timesteps, noise source).</param>
 /// <param name="LoraOrder">LoRA ids in the order the schedule saw them.</param>
 /// <param name="Stats">Evaluations, timings, the per-step latent frequency signal.</param>
+/// <param name="FrequencyOrder">
+/// CMLoRA only: the frequency order the schedule used, with each LoRA's group and whether its profile score
+/// (<see cref="BandSource.Score"/>) or its category (<see cref="BandSource.Category"/>) decided it; null for other methods.
+/// </param>
 public sealed record GenerationOutput(
     byte[] Png,
     GenerationJob Job,
     CompositionMethod Method,
     GenerationParameters Parameters,
     IReadOnlyList<string> LoraOrder,
-    GenerationStats Stats);
+    GenerationStats Stats,
+    LoraOrder? FrequencyOrder = null);

@@ -155,7 +155,11 @@ public sealed class StableDiffusionGenerator : IDisposable
                 : null;
             var stats = new GenerationStats(denoiser.FullEvaluations, denoiser.CachedEvaluations, denoiser.UNetCalls, merged,
                 latentSignal, dominantPerStep, textSeconds, denoiseSeconds, (clock.Elapsed - decodeStart).TotalSeconds);
-            return new GenerationOutput(png, job, method, result.Parameters, slots.Select(s => s.Id).ToList(), stats);
+            // The order CmLoraSchedule derives from the same slots and options, recorded for the image's record.
+            var frequencyOrder = method == CompositionMethod.CmLora
+                ? LoraOrdering.Order(slots, ((CmLoraOptions?)job.Options ?? new CmLoraOptions()).Ordering)
+                : null;
+            return new GenerationOutput(png, job, method, result.Parameters, slots.Select(s => s.Id).ToList(), stats, frequencyOrder);
         }
         finally
         {

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CMLoRA.Web.Configuration;
 
 /// <summary>The "Studio" section of appsettings.json (override with environment variables such as Studio__DataDir).</summary>
@@ -6,6 +8,7 @@ public sealed class StudioOptions
     public const string Section = "Studio";
 
     /// <summary>Folder for the database, uploaded LoRAs, images and logs; relative paths are resolved against the content root.</summary>
+    [Required]
     public string DataDir { get; set; } = "data";
 
     /// <summary>SQLite file; empty means DataDir/studio.db.</summary>
@@ -17,7 +20,12 @@ public sealed class StudioOptions
     /// <summary>Checkpoint used when a request names none; empty means the built-in model.</summary>
     public string DefaultModelPath { get; set; } = "";
 
+    /// <summary>Largest LoRA file one upload may carry (default 2 GiB).</summary>
+    [Range(1, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>The first administrator for unattended installs (Studio__Admin__Email, Studio__Admin__Password).</summary>
+    public AdminBootstrapOptions Admin { get; set; } = new();
 
     public string ResolveDataDir(string contentRoot) => Path.GetFullPath(Path.Combine(contentRoot, DataDir));
 
