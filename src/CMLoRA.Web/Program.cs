@@ -60,6 +60,10 @@ app.MapAccountApi();
 app.MapAdminApi();
 app.MapLoraApi();
 app.MapCollectionApi();
+app.MapJobApi();
+app.MapImageApi();
+app.MapTokenApi();
+app.MapOpenApi();
 app.MapProgressHub();
 #if DEBUG
 app.MapProgressTestHooks();

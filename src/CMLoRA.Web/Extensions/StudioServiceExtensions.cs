@@ -39,6 +39,8 @@ public static class StudioServiceExtensions
 
         builder.AddStudioAccounts();
         builder.AddStudioLibrary();
+        builder.AddStudioGeneration();
+        // After generation: the progress broadcaster replaces its stand-in event sink.
         builder.Services.AddStudioProgress();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
