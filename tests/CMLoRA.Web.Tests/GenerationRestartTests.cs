@@ -34,33 +34,40 @@ public class GenerationRestartTests
         try
         {
             Guid first, interrupted, waiting;
+            List<Guid> storedBeforeKill;
             using (var admin = await StudioSession.SignInAsync(studio, TestAccounts.AdminEmail))
             {
                 first = await JobClient.SubmitAsync(admin.Http, JobClient.TinyRequest(steps: 2, seed: 1));
                 Assert.Equal("Finished", JobClient.Status(await JobClient.WaitAsync(admin.Http, first, JobClient.IsFinal)));
-                // Two images of 150 steps: the kill lands after the first image is stored and during the second.
-                interrupted = await JobClient.SubmitAsync(admin.Http, JobClient.TinyRequest(steps: 150, batch: 2, seed: 5));
+                // Three images of 20 steps: the kill lands after the first image is stored, during a later one.
+                interrupted = await JobClient.SubmitAsync(admin.Http, JobClient.TinyRequest(steps: 20, batch: 3, seed: 5));
                 waiting = await JobClient.SubmitAsync(admin.Http, JobClient.TinyRequest(steps: 2, seed: 9));
-                await JobClient.WaitAsync(admin.Http, interrupted, j => JobClient.Status(j) == "Running" && j.GetProperty("step").GetInt32() > 160,
-                    what: "running its second image");
+                var running = await JobClient.WaitAsync(admin.Http, interrupted,
+                    j => JobClient.Status(j) == "Running" && j.GetProperty("imageIds").GetArrayLength() >= 1, TimeSpan.FromSeconds(600),
+                    what: "running with its first image stored");
+                storedBeforeKill = running.GetProperty("imageIds").EnumerateArray().Select(e => e.GetGuid()).ToList();
             }
             await studio.KillAsync();
             var before = await RowsAsync(dataDir, interrupted);
-            Assert.Equal((3L, 2L, "Running", 0L), before);
+            Assert.Equal((3L, "Running", 0L), (before.Jobs, before.Status, before.Requeues));
+            Assert.True(before.Images >= 1 + storedBeforeKill.Count, $"images before the kill: {before.Images}");
 
             await studio.DisposeAsync();
             studio = await StudioProcess.StartAsync(dataDir, environment);
             using var again = await StudioSession.SignInAsync(studio, TestAccounts.AdminEmail);
-            var job = await JobClient.WaitAsync(again.Http, interrupted, JobClient.IsFinal, what: "finished after the restart");
+            var job = await JobClient.WaitAsync(again.Http, interrupted, JobClient.IsFinal, TimeSpan.FromSeconds(900), what: "finished after the restart");
             Assert.Equal("Finished", JobClient.Status(job));
             Assert.Equal(1, job.GetProperty("requeueCount").GetInt32());
-            Assert.Equal(2, job.GetProperty("imageIds").GetArrayLength());
-            Assert.Equal("Finished", JobClient.Status(await JobClient.WaitAsync(again.Http, waiting, JobClient.IsFinal)));
+            var finalImages = job.GetProperty("imageIds").EnumerateArray().Select(e => e.GetGuid()).ToList();
+            Assert.Equal(3, finalImages.Count);
+            // Images stored before the kill were kept, not made again.
+            Assert.All(storedBeforeKill, id => Assert.Contains(id, finalImages));
+            Assert.Equal("Finished", JobClient.Status(await JobClient.WaitAsync(again.Http, waiting, JobClient.IsFinal, TimeSpan.FromSeconds(600))));
 
             var after = await RowsAsync(dataDir, interrupted);
-            // 3 jobs; images: 1 (first) + 2 (interrupted: the one stored before the kill was kept, not made twice) + 1 (waiting).
-            Assert.Equal((3L, 4L, "Finished", 1L), after);
-            Assert.Equal(4, Directory.GetFiles(Path.Combine(dataDir, "images"), "*.png").Length);
+            // 3 jobs; images: 1 (first) + 3 (interrupted) + 1 (waiting).
+            Assert.Equal((3L, 5L, "Finished", 1L), after);
+            Assert.Equal(5, Directory.GetFiles(Path.Combine(dataDir, "images"), "*.png").Length);
         }
         finally
         {
