@@ -32,13 +32,22 @@ public sealed class GenerationWorker(IDbContextFactory<StudioDbContext> dbFactor
             await RecoverInterruptedAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
-                var next = await NextAsync(stoppingToken);
-                if (next is null)
+                try
                 {
-                    await queue.WaitAsync(PollInterval, stoppingToken);
-                    continue;
+                    var next = await NextAsync(stoppingToken);
+                    if (next is null)
+                    {
+                        await queue.WaitAsync(PollInterval, stoppingToken);
+                        continue;
+                    }
+                    await JobRunner.RunAsync(next, this, stoppingToken);
                 }
-                await JobRunner.RunAsync(next, this, stoppingToken);
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A failing database read must not stop the worker (or, through the host, the studio); try again shortly.
+                    logger.LogError(e, "The generation worker could not read the queue");
+                    await Task.Delay(PollInterval, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
