@@ -17,8 +17,11 @@ public static class DemoLoraPreview
     /// <summary>The seed of the example scene; fixed so every install shows the same picture.</summary>
     public const long Seed = 7;
 
-    /// <summary>Pixels per world pixel: the 64×64 render is enlarged without smoothing so it stays crisp.</summary>
-    public const int Scale = 4;
+    /// <summary>
+    /// Pixels per world pixel: the 64×64 render is enlarged without smoothing to exactly the thumbnail size, so it
+    /// stays crisp (the thumbnailer would otherwise enlarge it smoothly).
+    /// </summary>
+    public const int Scale = PreviewImages.ThumbnailSide / SceneRenderer.ImageSize;
 
     /// <summary>A plain scene (a smiling blue circle on a flat background) with <paramref name="concept"/> put into its slot.</summary>
     public static SceneSpec SceneFor(Concept concept) =>
