@@ -152,6 +152,37 @@ public class DemoLibraryTests
         Directory.Delete(studio.DataDir, recursive: true);
     }
 
+    [Fact]
+    public async Task ADemoLoraWithoutAProfileIsProfiledInTheBackgroundWithTheDefaultModelAsync()
+    {
+        using var demo = new DemoFolder();
+        string model = CMLoRA.Engine.Tests.Support.TinyModelFolder.Create(demo.Path);
+        string loras = Directory.CreateDirectory(Path.Combine(demo.Path, "loras")).FullName;
+        File.Copy(Path.Combine(CMLoRA.Engine.Tests.Support.RepoPaths.TinyReference, "weights", "lora", "lora_kohya.safetensors"),
+            Path.Combine(loras, "boovik.safetensors"));
+        var environment = Environment(loras);
+        environment["Studio__DefaultModelPath"] = model;
+        environment["Studio__Device"] = "cpu";
+        await using var studio = await StudioProcess.StartAsync(environment: environment, timeout: Slow);
+        using var admin = await StudioSession.SignInAsync(studio, TestAccounts.AdminEmail);
+
+        // The studio listens before the profile exists; it appears once the background pass is done.
+        var deadline = DateTime.UtcNow.AddMinutes(8);
+        JsonElement boovik;
+        while ((boovik = Assert.Single(await ListAsync(admin))).GetProperty("frequencyScore").ValueKind == JsonValueKind.Null && DateTime.UtcNow < deadline)
+            await Task.Delay(1000);
+        double score = boovik.GetProperty("frequencyScore").GetDouble();
+        Assert.True(double.IsFinite(score), studio.Log);
+        Assert.Equal(score < 0 ? "Low" : "High", boovik.GetProperty("frequencyGroup").GetString());
+        Assert.Equal("Character", boovik.GetProperty("category").GetString());
+        var detail = await admin.Http.GetFromJsonAsync<JsonElement>($"/api/loras/{boovik.GetProperty("id").GetGuid()}");
+        using var chart = await admin.Http.GetAsync(detail.GetProperty("profile").GetProperty("chartUrl").GetString());
+        Assert.Equal(HttpStatusCode.OK, chart.StatusCode);
+        Assert.Contains("Frequency profile of boovik: score", studio.Log);
+        Assert.Contains("with model tiny-model", studio.Log);
+        Directory.Delete(studio.DataDir, recursive: true);
+    }
+
     private static async Task<string> WaitForLogAsync(StudioProcess studio, string text)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
