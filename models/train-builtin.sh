@@ -20,9 +20,9 @@ stage() { # name run-folder done-marker command...
 }
 
 stage vae "$work/vae" "$work/vae/vae/config.json" \
-  train vae --run "$work/vae" --steps 800 --batch 16 --seed 1
+  train vae --run "$work/vae" --steps 600 --batch 16 --seed 1
 stage model "$work/model" "$work/model.done" \
-  train model --run "$work/model" --vae "$work/vae" --steps 1400 --batch 32 --dataset 4096 --seed 2
+  train model --run "$work/model" --vae "$work/vae" --steps 1000 --batch 32 --dataset 4096 --seed 2
 touch "$work/model.done"
 if [[ ! -f "$out/model_index.json" ]]; then $cmlora train export --run "$work/model" --out "$out"; fi
 

@@ -15,6 +15,7 @@ public static class CliApp
         InfoCommand.Create(),
         InspectCommand.Create(),
         GenerateCommand.Create(),
+        RecipeCommand.Create(),
         ConformanceCommand.Create(),
         BenchCommand.Create(),
         ProfileCommand.Create(),

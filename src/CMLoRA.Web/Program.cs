@@ -7,6 +7,10 @@ using CMLoRA.Web.Configuration;
 using CMLoRA.Web.Endpoints;
 using CMLoRA.Web.Library;
 using CMLoRA.Web.Extensions;
+using CMLoRA.Web.Progress;
+#if DEBUG
+using CMLoRA.Web.Progress.TestHooks;
+#endif
 using Microsoft.EntityFrameworkCore;
 
 string contentRoot = ContentRoot.Locate();
@@ -21,6 +25,9 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.WebHost.UseStaticWebAssets();
 
 var paths = builder.AddStudioServices(contentRoot);
+#if DEBUG
+builder.AddProgressTestHooks(); // only with Studio__TestHooks=true; after every other registration
+#endif
 
 var app = builder.Build();
 
@@ -40,8 +47,8 @@ using (var scope = app.Services.CreateScope())
 
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
-// Pages get the studio's not-found page; API callers keep their bare status codes (401, 403, 404).
-app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+// Pages get the studio's not-found page; API and hub callers keep their bare status codes (401, 403, 404).
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseStaticFiles();
 app.UseAuthentication();
@@ -55,6 +62,14 @@ app.MapAccountApi();
 app.MapAdminApi();
 app.MapLoraApi();
 app.MapCollectionApi();
+app.MapJobApi();
+app.MapImageApi();
+app.MapTokenApi();
+app.MapOpenApi();
+app.MapProgressHub();
+#if DEBUG
+app.MapProgressTestHooks();
+#endif
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>

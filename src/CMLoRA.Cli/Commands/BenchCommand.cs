@@ -13,12 +13,15 @@ namespace CMLoRA.Cli.Commands;
 
 /// <summary>
 /// `cmlora bench engine` (matmul ceiling, kernels, UNet/VAE/text-encoder forwards with FLOPs and % of the ceiling) and
-/// `cmlora bench lora` (composition methods × number of LoRAs, batched against sequential, unmerged against merged).
-/// Both print Spectre tables and can write the numbers as JSON.
+/// `cmlora bench lora` (composition methods × number of LoRAs, batched against sequential, unmerged against merged), and
+/// `cmlora bench quality` (concept recall of each method with the demo LoRAs, see <see cref="BenchQualityCommand"/>).
 /// </summary>
 public static class BenchCommand
 {
-    public static Command Create() => new("bench", "Measure the engine's speed and the cost of composing LoRAs") { CreateEngine(), CreateLora() };
+    public static Command Create() => new("bench", "Measure the engine's speed, the cost of composing LoRAs and the quality of compositions")
+    {
+        CreateEngine(), CreateLora(), BenchQualityCommand.Create(),
+    };
 
     // Redirected output (a log, docs) gets wide tables instead of the 80-column default.
     private static void WidenRedirectedOutput()
@@ -121,7 +124,7 @@ public static class BenchCommand
     );
 
     // Benchmarks are float32 on the chosen device whatever dtype the device would default to.
-    private static ComputeDevice Prepare(string device, int? threads)
+    internal static ComputeDevice Prepare(string device, int? threads)
     {
         if (threads is { } t)
         {

@@ -5,6 +5,7 @@ using CMLoRA.Engine.Devices;
 using CMLoRA.Engine.Generation;
 using CMLoRA.Engine.Pipelines;
 using CMLoRA.Engine.Profiling;
+using CMLoRA.Engine.Recipes;
 using CMLoRA.Engine.Sampling;
 using Spectre.Console;
 
@@ -12,7 +13,7 @@ namespace CMLoRA.Cli.Commands;
 
 /// <summary>
 /// `cmlora generate`: one txt2img image from a checkpoint, with any number of LoRAs composed by Merge, Switch,
-/// Composite or CMLoRA, with a progress bar.
+/// Composite or CMLoRA, with a progress bar. The PNG carries A1111 infotext and the full recipe (docs/recipes.md).
 /// </summary>
 public static class GenerateCommand
 {
@@ -95,9 +96,12 @@ public static class GenerateCommand
                         });
                     });
 
+                // The recipe names the model and LoRAs by content hash, so `cmlora recipe` and the studio can re-run it exactly.
+                var recipe = GenerationRecipe.From(result!, ModelHashing.Compute(modelPath), settings);
+                byte[] png = PngMetadata.Embed(result!.Png, Infotext.Format(recipe), RecipeJson.Serialize(recipe));
                 var file = parse.GetValue(output)!;
                 file.Directory?.Create();
-                File.WriteAllBytes(file.FullName, result!.Png);
+                File.WriteAllBytes(file.FullName, png);
                 PrintSummary(console, result, file.FullName, modelPath);
                 return ExitCodes.Success;
             }

@@ -65,6 +65,50 @@ public sealed class AdapterFactors : IDisposable
             return up * Scale;
     }
 
+    /// <summary>
+    /// output += weight · Δy in place, without full-size temporaries: the alpha/rank scale and the user weight are folded
+    /// into the r-wide hidden, and the up projection accumulates into the base output with addmm_. Inference only
+    /// (the base output is overwritten). <paramref name="output"/> must be contiguous.
+    /// </summary>
+    public void AccumulateLinear(Tensor x, Tensor output, float weight)
+    {
+        long outFeatures = output.shape[^1];
+        using var flatOutput = output.view(-1, outFeatures);
+        using var flatInput = x.reshape(-1, x.shape[^1]);
+        if (Delta is not null)
+        {
+            flatOutput.addmm_(flatInput, Delta.t(), beta: 1, alpha: Scale * weight);
+            return;
+        }
+        using var hidden = flatInput.matmul(Down!.t());
+        hidden.mul_(Scale * weight);
+        using var upT = Up!.t();
+        flatOutput.addmm_(hidden, upT);
+    }
+
+    /// <summary>output += weight · Δy in place for a convolution (see <see cref="AccumulateLinear"/>).</summary>
+    public void AccumulateConv(Tensor x, Tensor output, long[] stride, long[] padding, float weight)
+    {
+        if (Delta is not null)
+        {
+            using var dense = nn.functional.conv2d(x, Delta, strides: stride, padding: padding);
+            output.add_(dense, alpha: Scale * weight);
+            return;
+        }
+        using var hidden = Mid is not null
+            ? Reduce(x, stride, padding)
+            : nn.functional.conv2d(x, Down!, strides: stride, padding: padding);
+        hidden.mul_(Scale * weight);
+        using var up = nn.functional.conv2d(hidden, Up!);
+        output.add_(up);
+    }
+
+    private Tensor Reduce(Tensor x, long[] stride, long[] padding)
+    {
+        using var reduced = nn.functional.conv2d(x, Down!);
+        return nn.functional.conv2d(reduced, Mid!, strides: stride, padding: padding);
+    }
+
     /// <summary>The dense ΔW (already scaled by alpha/rank) with the shape of the base weight.</summary>
     public Tensor DeltaWeight(long[] weightShape)
     {

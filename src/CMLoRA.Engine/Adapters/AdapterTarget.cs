@@ -46,20 +46,45 @@ internal sealed class AdapterTarget : IDisposable
         var mix = _owner.Active;
         if (mix.IsEmpty || _mergedBackup is not null) return output;
         int slices = mix.Slices.Count;
+        if (slices > 1 && input.shape[0] % slices != 0)
+            throw new InvalidOperationException($"batch {input.shape[0]} cannot be split into {slices} adapter slices");
+        if (!is_grad_enabled() && output.is_contiguous()) return AccumulateInPlace(input, output, mix, slices);
         if (slices == 1)
         {
             var delta = Delta(input, mix.Slices[0]);
             return delta is null ? output : output + delta;
         }
 
-        if (input.shape[0] % slices != 0)
-            throw new InvalidOperationException($"batch {input.shape[0]} cannot be split into {slices} adapter slices");
         var inputs = input.chunk(slices, 0);
         var outputs = output.chunk(slices, 0);
         var parts = new Tensor[slices];
         for (int i = 0; i < slices; i++)
             parts[i] = Delta(inputs[i], mix.Slices[i]) is { } delta ? outputs[i] + delta : outputs[i];
         return cat(parts, 0);
+    }
+
+    /// <summary>
+    /// Inference path: each slice's adapters accumulate straight into the base output (a contiguous batch slice is a
+    /// view), so there are no full-size temporaries and no re-concatenation. docs/benchmarks.md finding 9 measured
+    /// the old path at +262 % on SD 1.5's GEGLU projection and this one at −2 to +9 %.
+    /// </summary>
+    private Tensor AccumulateInPlace(Tensor input, Tensor output, AdapterMix mix, int slices)
+    {
+        long size = input.shape[0] / slices;
+        for (int i = 0; i < slices; i++)
+        {
+            var adapters = mix.Slices[i];
+            if (adapters.All(a => a.Weight == 0f || !_factors.ContainsKey(a.Lora))) continue;
+            using var x = slices == 1 ? input.alias() : input.narrow(0, i * size, size);
+            using var y = slices == 1 ? output.alias() : output.narrow(0, i * size, size);
+            foreach (var (lora, weight) in adapters)
+            {
+                if (weight == 0f || !_factors.TryGetValue(lora, out var factors)) continue;
+                if (Module is Conv2d conv) factors.AccumulateConv(x, y, conv.stride, ConvPadding(conv), weight);
+                else factors.AccumulateLinear(x, y, weight);
+            }
+        }
+        return output;
     }
 
     private Tensor? Delta(Tensor x, IReadOnlyList<ActiveAdapter> adapters)

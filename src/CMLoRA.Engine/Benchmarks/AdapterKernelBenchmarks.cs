@@ -11,16 +11,18 @@ namespace CMLoRA.Engine.Benchmarks;
 public static class AdapterKernelBenchmarks
 {
     /// <summary>Measures q/k/v/out, the GEGLU projection and the feed-forward output of the first block at <paramref name="pixels"/>² (CFG pair).</summary>
-    public static List<AdapterKernelRow> Measure(UNetConfig config, int pixels, IReadOnlyList<int> ranks, int runs, Device? device = null)
+    public static List<AdapterKernelRow> Measure(UNetConfig config, int pixels, IReadOnlyList<int> ranks, int runs, Device? device = null,
+        string? label = null)
     {
         long c = config.BlockOutChannels[0];
         long tokens = 2L * (pixels / 8) * (pixels / 8);
         var layers = new (string Role, long In, long Out)[] { ("q/k/v/out", c, c), ("GEGLU proj", c, 8 * c), ("ff out", 4 * c, c) };
         var rows = new List<AdapterKernelRow>();
         using var guard = no_grad();
+        string prefix = label is null ? "" : label + " ";
         foreach (var (role, inFeatures, outFeatures) in layers)
             foreach (int rank in ranks)
-                rows.Add(MeasureOne($"{role} {tokens}×{inFeatures}→{outFeatures}", tokens, inFeatures, outFeatures, rank, runs, device));
+                rows.Add(MeasureOne($"{prefix}{role} {tokens}×{inFeatures}→{outFeatures}", tokens, inFeatures, outFeatures, rank, runs, device));
         return rows;
     }
 

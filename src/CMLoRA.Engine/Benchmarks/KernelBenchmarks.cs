@@ -29,6 +29,18 @@ public static class KernelBenchmarks
         var wLast = ChannelsLast(w);
         Add("conv 3×3 [2,320,64,64] channels-last", convGflop, () => nn.functional.conv2d(xLast, wLast, padding: [1, 1]));
 
+        // The deepest level: 1280 channels on an 8×8 latent (16×16 one level up). Few output positions make the direct
+        // convolution inefficient; unfolding the 3×3 patches (im2col) turns it into one large matmul.
+        foreach (long side in new long[] { 8, 16 })
+        {
+            var deep = randn(2, 1280, side, side, device: device);
+            var deepWeight = randn(1280, 1280, 3, 3, device: device);
+            var flatWeight = deepWeight.reshape(1280, 1280 * 9);
+            double deepGflop = 2.0 * 2 * side * side * 1280 * 1280 * 9 / 1e9;
+            Add($"conv 3×3 [2,1280,{side},{side}] conv2d", deepGflop, () => nn.functional.conv2d(deep, deepWeight, padding: [1, 1]));
+            Add($"conv 3×3 [2,1280,{side},{side}] unfold+matmul", deepGflop, () => UnfoldConv3x3(deep, flatWeight));
+        }
+
         // The projections and feed-forward of a transformer block over 2 × 4096 tokens.
         var tokens = randn(2 * 4096, 320, device: device);
         var proj = randn(320, 320, device: device);
@@ -59,6 +71,18 @@ public static class KernelBenchmarks
         Add("group norm [2,320,64,64], 32 groups", 0, () => nn.functional.group_norm(x, 32, gnWeight, gnBias, 1e-5));
         Add("layer norm 8192×320", 0, () => nn.functional.layer_norm(tokens, [320], gnWeight, gnBias, 1e-5));
         return rows;
+    }
+
+    /// <summary>
+    /// A 3×3, stride-1, padding-1 convolution without bias computed as im2col + matmul: the [B, C·9, H·W] patches times
+    /// the weight flattened to [C_out, C·9]. Equal to <c>conv2d</c> up to float32 rounding.
+    /// </summary>
+    public static Tensor UnfoldConv3x3(Tensor input, Tensor flatWeight)
+    {
+        long b = input.shape[0], h = input.shape[2], w = input.shape[3];
+        using var patches = nn.functional.unfold(input, 3, padding: 1);
+        using var product = flatWeight.matmul(patches);
+        return product.view(b, flatWeight.shape[0], h, w);
     }
 
     // A tensor with the same logical NCHW shape whose memory is NHWC: what PyTorch calls channels_last.

@@ -5,6 +5,7 @@ using CMLoRA.Engine.Composition.FeatureCache;
 using CMLoRA.Engine.Composition.Schedules;
 using CMLoRA.Engine.Generation;
 using CMLoRA.Engine.Lora;
+using CMLoRA.Engine.Models.Unet;
 using CMLoRA.Engine.Pipelines;
 using CMLoRA.Engine.Text;
 using static TorchSharp.torch;
@@ -55,9 +56,16 @@ public sealed class LoraBenchmark(LoraBenchmarkOptions options, GeneratorSetting
             var ratios = Enumerable.Range(1, options.MaxLoras).Select(n => Ratios(methods, loras, n, shallow.Fraction)).ToList();
             var unmerged = options.UnmergedRanks.Select(r => MeasureUnmerged(generator, folder, r, size)).ToList();
             progress?.Invoke("single adapted layers");
-            var kernels = options.UnmergedRanks.Count == 0
-                ? []
-                : AdapterKernelBenchmarks.Measure(generator.UNet.Config, size, options.UnmergedRanks, options.ForwardRuns, _settings.Device.Device);
+            var kernels = new List<AdapterKernelRow>();
+            if (options.UnmergedRanks.Count > 0)
+            {
+                kernels.AddRange(AdapterKernelBenchmarks.Measure(generator.UNet.Config, size, options.UnmergedRanks, options.ForwardRuns,
+                    _settings.Device.Device));
+                // The same layers at SD 1.5's width and 512² token count, where the overhead matters most.
+                if (options.AdapterKernelsAtSd15)
+                    kernels.AddRange(AdapterKernelBenchmarks.Measure(UNetConfig.StableDiffusion15, 512, options.UnmergedRanks, options.ForwardRuns,
+                        _settings.Device.Device, "SD 1.5 512²"));
+            }
             return new LoraBenchmarkResult(modelName, size, options.Steps, options.Rank, options.Runs, methods, ratios, shallow,
                 $"({CachePoint.DownBlock}, {CachePoint.Layer})", unmerged, kernels, before, MachineSnapshot.Now());
         }

@@ -44,6 +44,9 @@ public sealed record LoraBenchmarkOptions
     /// <summary>Where cached evaluations cut the UNet; null = the reference's (0, 1).</summary>
     public FeatureCachePoint? CachePoint { get; init; }
 
+    /// <summary>Also time single adapted layers at SD 1.5's shapes (512², 320 channels), besides the benchmarked model's.</summary>
+    public bool AdapterKernelsAtSd15 { get; init; } = true;
+
     /// <summary>Also time Composite and CMLoRA with one UNet call per LoRA (N ≥ 2).</summary>
     public bool Sequential { get; init; } = true;
 

@@ -17,6 +17,7 @@ public class LoraBenchmarkTests
         WarmupRuns = 0,
         UnmergedRanks = [4],
         ForwardRuns = 1,
+        AdapterKernelsAtSd15 = false,
     }).Run());
 
     // With 2 steps: Merge and Switch (which switches every 5 steps) never change their adapters and fold them into

@@ -1,0 +1,64 @@
+using CMLoRA.Cli.Tests.Support;
+using CMLoRA.Engine.Benchmarks;
+using CMLoRA.Engine.Generation;
+using SixLabors.ImageSharp;
+
+namespace CMLoRA.Cli.Tests;
+
+public class BenchQualityCommandTests
+{
+    [Fact]
+    public async Task RunsTheTinyModelWithTwoLorasPrintsTheTablesAndResumes()
+    {
+        using var temp = new TempDirectory();
+        string model = CMLoRA.Engine.Tests.Support.TinyModelFolder.Create(temp.Path);
+        string loras = Path.Combine(temp.Path, "loras");
+        Directory.CreateDirectory(loras);
+        using (var generator = StableDiffusionGenerator.Load(model))
+        {
+            SyntheticLora.Write(Path.Combine(loras, "boovik.safetensors"), generator.UNet, generator.TextEncoder, 4, 1);
+            SyntheticLora.Write(Path.Combine(loras, "vashtor.safetensors"), generator.UNet, generator.TextEncoder, 4, 2);
+        }
+        string output = Path.Combine(temp.Path, "bench");
+        string[] args = ["bench", "quality", "--model", model, "--loras", loras, "--n", "2", "--combos", "1", "--seeds", "2", "--steps", "2",
+            "--methods", "none,composite,cmlora", "--threads", "1", "--out", output];
+
+        var result = await CliRunner.RunAsync(args);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("2 LoRAs (boovik, vashtor), 1 combinations × 2 seeds × 3 methods = 6 images", result.Output);
+        Assert.Contains("| method | N | images | concept recall | all present | s/image | UNet evals/image (full + cached) |", result.Output);
+        // Recall on rendered ground truth is the classifier's own (it misses some styled ghosts), so only the shape is checked.
+        Assert.Matches(@"\| rendered \| 2 \| 2 \| \d+\.\d % \| \d+\.\d % \| – \| – \|", result.Output);
+        Assert.Contains("| composite | 2 | 2 |", result.Output);
+        Assert.Contains("| 4.0 + 0.0 |", result.Output);
+        Assert.Contains("| method | character | style |", result.Output);
+        Assert.Contains("6 generated, 0 already done", result.Output);
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(output, "results.jsonl")).Length);
+        Assert.Contains("\"a red boovik character with eyes, on a plain background, vashtor style\"", File.ReadAllText(Path.Combine(output, "report.md")));
+        var grid = Image.Identify(Path.Combine(output, "grid.png"));
+        Assert.Equal((136 + 6 + 2 * (128 + 6), 6 + 3 * 10 + 6 + 4 * (128 + 12 + 6) + 6), (grid.Width, grid.Height));
+
+        var again = await CliRunner.RunAsync(args);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("0 generated, 6 already done", again.Output);
+    }
+
+    [Fact]
+    public async Task AnUnknownMethodIsABadInput()
+    {
+        using var temp = new TempDirectory();
+        var result = await CliRunner.RunAsync("bench", "quality", "--model", temp.Path, "--loras", temp.Path, "--methods", "none,blend", "--out", temp.File("o"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error: unknown method 'blend': use none, merge, switch, composite or cmlora", result.Error);
+    }
+
+    [Fact]
+    public async Task AnEmptyLoraFolderIsABadInput()
+    {
+        using var temp = new TempDirectory();
+        var result = await CliRunner.RunAsync("bench", "quality", "--model", temp.Path, "--loras", temp.Path, "--out", temp.File("o"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"error: no demo LoRAs in {temp.Path}: expected files named by trigger word", result.Error);
+    }
+}
