@@ -5,6 +5,7 @@ using CMLoRA.Web.Api;
 using CMLoRA.Web.Components;
 using CMLoRA.Web.Configuration;
 using CMLoRA.Web.Endpoints;
+using CMLoRA.Web.Library;
 using CMLoRA.Web.Extensions;
 using CMLoRA.Web.Progress;
 #if DEBUG
@@ -41,6 +42,7 @@ using (var scope = app.Services.CreateScope())
     if (paths.ClearTemp() is > 0 and var removed)
         logger.LogInformation("Removed {Count} interrupted upload(s) from {Folder}", removed, paths.Temp);
     app.Services.GetRequiredService<ComputeDevice>(); // choose and log the device once, at start-up
+    await app.Services.SeedDemoLibraryAsync();
 }
 
 if (!app.Environment.IsDevelopment())

@@ -54,6 +54,8 @@ public sealed partial class StudioProcess : IAsyncDisposable
         start.Environment["Studio__DataDir"] = dataDir;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        // A test studio starts with an empty library unless the test gives it a demo folder (models/builtin/loras may exist).
+        start.Environment["Studio__DemoLoraDir"] = "";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");

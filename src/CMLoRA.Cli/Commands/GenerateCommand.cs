@@ -30,7 +30,7 @@ public static class GenerateCommand
         var sampler = new Option<string>("--sampler") { Description = string.Join(", ", SamplerFactory.Names), DefaultValueFactory = _ => "dpmpp2m" };
         var karras = new Option<bool>("--karras") { Description = "Use Karras sigmas" };
         var output = new Option<FileInfo>("--out") { Description = "Output PNG", Required = true };
-        var loras = new Option<string[]>("--lora") { Description = "FILE[:WEIGHT][:CATEGORY], repeatable", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
+        var loras = new Option<string[]>("--lora") { Description = "FILE[:WEIGHT][:CATEGORY], repeatable; FILE may be a demo LoRA's name (boovik:0.8)", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
         var method = new Option<string?>("--method") { Description = "merge, switch, composite, cmlora or none (default: cmlora with LoRAs)" };
         var cacheInterval = new Option<int?>("--cache-interval") { Description = "CMLoRA: dominant LoRA refresh interval (non-dominant: twice this)" };
         var maxAge = new Option<int?>("--max-age") { Description = "CMLoRA: refresh every LoRA's cache at least this often" };
@@ -56,7 +56,8 @@ public static class GenerateCommand
             try
             {
                 string modelPath = parse.GetValue(model) ?? BuiltInModel.Locate();
-                var loraRequests = parse.GetValue(loras)!.Select(LoraSpec.Parse).ToList();
+                string? demoFolder = BuiltInModel.DemoLoraFolder(modelPath);
+                var loraRequests = parse.GetValue(loras)!.Select(spec => LoraSpec.Parse(spec, demoFolder)).ToList();
                 var chosenMethod = ParseMethod(parse.GetValue(method), loraRequests.Count);
                 var options = BuildOptions(chosenMethod, parse.GetValue(cacheInterval), parse.GetValue(maxAge), parse.GetValue(switchStep));
                 long chosenSeed = parse.GetValue(seed) is var s && s >= 0 ? s : Random.Shared.NextInt64(0, uint.MaxValue);

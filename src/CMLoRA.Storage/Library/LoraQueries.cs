@@ -37,7 +37,8 @@ public static class LoraQueries
         };
         var items = await query.Skip((page - 1) * pageSize).Take(pageSize)
             .Select(l => new LoraSummaryRow(l.Id, l.Name, l.Category, l.BaseModel, l.TriggerWords, l.Tags, l.OwnerId,
-                l.Owner!.DisplayName, l.Visibility, l.CreatedAt, l.UsageCount, l.PreviewFile, l.FileSize, l.Rank, l.AutoV2, l.PreferredWeight))
+                l.Owner!.DisplayName, l.Visibility, l.CreatedAt, l.UsageCount, l.PreviewFile, l.FileSize, l.Rank, l.AutoV2, l.PreferredWeight,
+                l.FrequencyScore, l.FrequencyGroup))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return new LoraPage(items, total, page, pageSize);
     }

@@ -22,5 +22,13 @@ public sealed class SetupState(IDbContextFactory<StudioDbContext> dbFactory)
         return !_accountsExist;
     }
 
-    public void MarkAccountsExist() => _accountsExist = true;
+    /// <summary>Raised when this process creates the first account of a fresh install (the demo library waits for it).</summary>
+    public event Action? AccountsCreated;
+
+    public void MarkAccountsExist()
+    {
+        if (_accountsExist) return;
+        _accountsExist = true;
+        AccountsCreated?.Invoke();
+    }
 }

@@ -49,6 +49,12 @@ public static class LoraApi
                     : TypedResults.NotFound())
             .WithSummary("The LoRA's preview thumbnail (JPEG we encoded).");
 
+        loras.MapGet("/{id:guid}/profile.svg", async Task<Results<ContentHttpResult, NotFound>> (Guid id, HttpContext http, LibraryService library, CancellationToken ct) =>
+                await library.ProfileChartAsync(CurrentUser.Require(http.User), id, ct) is { } svg
+                    ? TypedResults.Text(svg, "image/svg+xml")
+                    : TypedResults.NotFound())
+            .WithSummary("The LoRA's frequency-profile chart: its relative radial spectrum against the base model's (SVG).");
+
         loras.MapPost("/{id:guid}/preview", async (Guid id, HttpContext http, LibraryService library, CancellationToken ct) =>
             {
                 var file = await FirstFileAsync(http, ct);

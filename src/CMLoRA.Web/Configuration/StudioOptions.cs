@@ -20,6 +20,15 @@ public sealed class StudioOptions
     /// <summary>Checkpoint used when a request names none; empty means the built-in model.</summary>
     public string DefaultModelPath { get; set; } = "";
 
+    /// <summary>
+    /// Folder of the demo LoRAs registered in the library on first start (default models/builtin/loras, relative to the
+    /// content root); empty turns the demo library off.
+    /// </summary>
+    public string DemoLoraDir { get; set; } = "models/builtin/loras";
+
+    /// <summary>Profile demo LoRAs that ship without a NAME.profile.json in the background with the default model.</summary>
+    public bool ProfileDemoLoras { get; set; } = true;
+
     /// <summary>Largest LoRA file one upload may carry (default 2 GiB).</summary>
     [Range(1, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
@@ -28,6 +37,14 @@ public sealed class StudioOptions
     public AdminBootstrapOptions Admin { get; set; } = new();
 
     public string ResolveDataDir(string contentRoot) => Path.GetFullPath(Path.Combine(contentRoot, DataDir));
+
+    /// <summary>The demo LoRA folder as a full path, or null when the demo library is turned off.</summary>
+    public string? ResolveDemoLoraDir(string contentRoot) =>
+        string.IsNullOrWhiteSpace(DemoLoraDir) ? null : Path.GetFullPath(Path.Combine(contentRoot, DemoLoraDir.Trim()));
+
+    /// <summary>The default model: <see cref="DefaultModelPath"/>, else the built-in model (models/builtin under the content root).</summary>
+    public string ResolveDefaultModel(string contentRoot) =>
+        Path.GetFullPath(Path.Combine(contentRoot, string.IsNullOrWhiteSpace(DefaultModelPath) ? "models/builtin" : DefaultModelPath.Trim()));
 
     public string ResolveDatabasePath(string contentRoot) =>
         string.IsNullOrWhiteSpace(DatabasePath)

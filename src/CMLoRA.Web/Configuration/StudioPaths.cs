@@ -13,6 +13,11 @@ public sealed class StudioPaths(string contentRoot, string dataDir, string datab
     /// <summary>Thumbnails we encoded ourselves; never a user's original image.</summary>
     public string Previews => Path.Combine(DataDir, "previews");
 
+    /// <summary>Full frequency profiles (LoraProfileJson) of library LoRAs: profiles/&lt;sha256&gt;.profile.json.</summary>
+    public string Profiles => Path.Combine(DataDir, "profiles");
+
+    public string ProfileFile(string sha256) => Path.Combine(Profiles, sha256 + ".profile.json");
+
     /// <summary>Uploads in flight; files here are either moved into place or deleted.</summary>
     public string Temp => Path.Combine(DataDir, "tmp");
 
@@ -46,6 +51,6 @@ public sealed class StudioPaths(string contentRoot, string dataDir, string datab
 
     public void EnsureCreated()
     {
-        foreach (string folder in new[] { DataDir, Loras, Previews, Temp, Keys, Images }) Directory.CreateDirectory(folder);
+        foreach (string folder in new[] { DataDir, Loras, Previews, Profiles, Temp, Keys, Images }) Directory.CreateDirectory(folder);
     }
 }

@@ -58,6 +58,10 @@ public static class StudioServiceExtensions
         builder.Services.AddSingleton<LoraIngestService>();
         builder.Services.AddSingleton<LibraryService>();
         builder.Services.AddSingleton<FolderImportService>();
+        builder.Services.AddSingleton<LibraryProfiles>();
+        builder.Services.AddSingleton<DemoLibrarySeeder>();
+        builder.Services.AddSingleton<DemoProfileWorker>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DemoProfileWorker>());
         builder.Services.AddSingleton<Collections.CollectionService>();
     }
 

@@ -7,12 +7,17 @@ namespace CMLoRA.Web.Library;
 public sealed record LoraSummaryDto(
     Guid Id, string Name, LoraCategory Category, string BaseModel, IReadOnlyList<string> TriggerWords, IReadOnlyList<string> Tags,
     string OwnerId, string OwnerName, Visibility Visibility, DateTimeOffset CreatedAt, int UsageCount, string? PreviewUrl,
-    long FileSize, int? Rank, string AutoV2, double PreferredWeight);
+    long FileSize, int? Rank, string AutoV2, double PreferredWeight, double? FrequencyScore = null, string? FrequencyGroup = null)
+{
+    /// <summary>True when the preview is a rendered training example of a demo LoRA rather than an image made with it.</summary>
+    public bool PreviewIsTrainingExample => Tags.Contains(DemoLoraPreview.Tag, StringComparer.OrdinalIgnoreCase);
+}
 
 public sealed record LoraPageDto(IReadOnlyList<LoraSummaryDto> Items, int Total, int Page, int PageSize);
 
 /// <summary>The frequency profile (null fields until the profiler has run).</summary>
-public sealed record FrequencyProfileDto(double? Score, string? Group, IReadOnlyList<double>? RadialSpectrum, DateTimeOffset? ProfiledAt);
+public sealed record FrequencyProfileDto(double? Score, string? Group, IReadOnlyList<double>? RadialSpectrum, DateTimeOffset? ProfiledAt,
+    string? ChartUrl = null);
 
 public sealed record LoraEditDto(DateTimeOffset At, string UserName, string Field, string? OldValue, string? NewValue);
 

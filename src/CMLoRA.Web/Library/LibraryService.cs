@@ -8,7 +8,7 @@ namespace CMLoRA.Web.Library;
 
 /// <summary>Reads and edits the library on behalf of a user; every method checks what that user may see and change.</summary>
 public sealed class LibraryService(IDbContextFactory<StudioDbContext> dbFactory, PreviewImages previews, CMLoRA.Web.Configuration.StudioPaths paths,
-    ILogger<LibraryService> logger)
+    LibraryProfiles profiles, ILogger<LibraryService> logger)
 {
     public const double MinWeight = -5, MaxWeight = 5;
 
@@ -41,7 +41,7 @@ public sealed class LibraryService(IDbContextFactory<StudioDbContext> dbFactory,
         if (lora == null || !LibraryAccess.CanView(user, lora)) return null;
         var edits = await db.LoraEdits.AsNoTracking().Where(e => e.LoraId == id).OrderByDescending(e => e.At).Take(100)
             .Select(e => new LoraEditDto(e.At, e.User!.DisplayName, e.Field, e.OldValue, e.NewValue)).ToListAsync(cancellationToken);
-        return ToDetail(lora, edits, user);
+        return ToDetail(lora, edits, user, profiles.Has(lora.Sha256));
     }
 
     public async Task<ServiceResult<LoraDetailDto>> UpdateAsync(CurrentUser user, Guid id, LoraUpdate update, CancellationToken cancellationToken = default)
@@ -135,6 +135,15 @@ public sealed class LibraryService(IDbContextFactory<StudioDbContext> dbFactory,
         return File.Exists(path) ? path : null;
     }
 
+    /// <summary>The frequency-profile chart (SVG) when the user may see the LoRA and its whole profile is stored.</summary>
+    public async Task<string?> ProfileChartAsync(CurrentUser user, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var lora = await db.Loras.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
+        if (lora == null || !LibraryAccess.CanView(user, lora)) return null;
+        return profiles.ChartSvg(lora.Name, lora.Sha256);
+    }
+
     private static string? Validate(LoraUpdate update)
     {
         if (update.Name != null && (update.Name.Trim().Length == 0 || update.Name.Trim().Length > LoraFileNames.MaxDisplayLength))
@@ -162,9 +171,9 @@ public sealed class LibraryService(IDbContextFactory<StudioDbContext> dbFactory,
     private static LoraSummaryDto ToSummary(LoraSummaryRow row) => new(
         row.Id, row.Name, row.Category, row.BaseModel, WordLists.Split(row.TriggerWords).ToList(), WordLists.Split(row.Tags).ToList(),
         row.OwnerId, row.OwnerName, row.Visibility, row.CreatedAt, row.UsageCount, PreviewUrl(row.Id, row.PreviewFile), row.FileSize, row.Rank,
-        row.AutoV2, row.PreferredWeight);
+        row.AutoV2, row.PreferredWeight, row.FrequencyScore, row.FrequencyGroup);
 
-    private static LoraDetailDto ToDetail(LibraryLora l, IReadOnlyList<LoraEditDto> edits, CurrentUser user)
+    private static LoraDetailDto ToDetail(LibraryLora l, IReadOnlyList<LoraEditDto> edits, CurrentUser user, bool hasChart)
     {
         var metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(l.MetadataJson) ?? [];
         var spectrum = l.RadialSpectrumJson == null ? null : JsonSerializer.Deserialize<double[]>(l.RadialSpectrumJson);
@@ -173,7 +182,8 @@ public sealed class LibraryService(IDbContextFactory<StudioDbContext> dbFactory,
             WordLists.Split(l.SuggestedTriggerWords).ToList(), WordLists.Split(l.Tags).ToList(), l.PreferredWeight,
             l.Description, l.Notes, l.Sha256, l.AutoV2, l.AutoV3, l.AutoV3[..Math.Min(12, l.AutoV3.Length)], l.FileSize, l.ModuleCount, l.Format,
             l.OutputName, l.Rank, l.Alpha, l.NetworkModule, new SortedDictionary<string, string>(metadata, StringComparer.Ordinal),
-            new FrequencyProfileDto(l.FrequencyScore, l.FrequencyGroup, spectrum, l.ProfiledAt),
+            new FrequencyProfileDto(l.FrequencyScore, l.FrequencyGroup, spectrum, l.ProfiledAt,
+                hasChart && l.ProfiledAt is { } at ? $"/api/loras/{l.Id}/profile.svg?v={at.ToUnixTimeSeconds()}" : null),
             l.OwnerId, l.Owner?.DisplayName ?? "", l.Visibility, l.CreatedAt, l.UpdatedAt, PreviewUrl(l.Id, l.PreviewFile), edits,
             LibraryAccess.CanEdit(user, l), LibraryAccess.CanManage(user, l));
     }
