@@ -1,4 +1,5 @@
 using CMLoRA.Storage.Collections;
+using CMLoRA.Storage.Generation;
 using CMLoRA.Storage.Library;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,9 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     public DbSet<LoraCollection> Collections => Set<LoraCollection>();
     public DbSet<LoraCollectionItem> CollectionItems => Set<LoraCollectionItem>();
     public DbSet<LoraCollectionVersion> CollectionVersions => Set<LoraCollectionVersion>();
+    public DbSet<GenerationJobRecord> GenerationJobs => Set<GenerationJobRecord>();
+    public DbSet<GeneratedImage> GeneratedImages => Set<GeneratedImage>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -53,6 +53,10 @@ app.MapAccountApi();
 app.MapAdminApi();
 app.MapLoraApi();
 app.MapCollectionApi();
+app.MapJobApi();
+app.MapImageApi();
+app.MapTokenApi();
+app.MapOpenApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>

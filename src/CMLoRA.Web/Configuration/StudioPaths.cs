@@ -18,6 +18,11 @@ public sealed class StudioPaths(string contentRoot, string dataDir, string datab
 
     public string Keys => Path.Combine(DataDir, "keys");
 
+    /// <summary>Generated images: images/&lt;image id&gt;.png (names we generate, never user input).</summary>
+    public string Images => Path.Combine(DataDir, "images");
+
+    public string ImageFile(string fileName) => Path.Combine(Images, Path.GetFileName(fileName));
+
     public string LoraFile(string sha256) => Path.Combine(Loras, sha256 + ".safetensors");
 
     /// <summary>Removes uploads a crash interrupted; nothing in tmp/ is ever referenced by the database.</summary>
@@ -41,6 +46,6 @@ public sealed class StudioPaths(string contentRoot, string dataDir, string datab
 
     public void EnsureCreated()
     {
-        foreach (string folder in new[] { DataDir, Loras, Previews, Temp, Keys }) Directory.CreateDirectory(folder);
+        foreach (string folder in new[] { DataDir, Loras, Previews, Temp, Keys, Images }) Directory.CreateDirectory(folder);
     }
 }

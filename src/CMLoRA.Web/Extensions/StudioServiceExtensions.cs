@@ -38,6 +38,7 @@ public static class StudioServiceExtensions
 
         builder.AddStudioAccounts();
         builder.AddStudioLibrary();
+        builder.AddStudioGeneration();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

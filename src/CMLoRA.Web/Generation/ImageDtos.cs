@@ -1,0 +1,41 @@
+using System.Text.Json;
+using CMLoRA.Storage;
+
+namespace CMLoRA.Web.Generation;
+
+/// <summary>One generated image's metadata; <see cref="Recipe"/> is everything needed to reproduce it.</summary>
+public sealed record ImageDto(
+    Guid Id,
+    Guid JobId,
+    string OwnerId,
+    string OwnerName,
+    int BatchIndex,
+    int Width,
+    int Height,
+    long Seed,
+    string Method,
+    string ModelHash,
+    Visibility Visibility,
+    bool Starred,
+    DateTimeOffset CreatedUtc,
+    double TextEncodeSeconds,
+    double DenoiseSeconds,
+    double DecodeSeconds,
+    string Infotext,
+    JsonElement Recipe);
+
+/// <summary>Filters of the image history; all optional.</summary>
+public sealed record ImageQuery
+{
+    public string? OwnerId { get; init; }
+    public Guid? JobId { get; init; }
+    public string? Method { get; init; }
+    public bool? Starred { get; init; }
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = 48;
+}
+
+public sealed record ImagePageDto(IReadOnlyList<ImageDto> Items, int Total, int Page, int PageSize);
+
+/// <summary>What the owner may change on an image; null leaves a value as it is.</summary>
+public sealed record ImageUpdate(bool? Starred = null, Visibility? Visibility = null);
