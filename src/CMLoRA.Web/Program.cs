@@ -6,6 +6,10 @@ using CMLoRA.Web.Components;
 using CMLoRA.Web.Configuration;
 using CMLoRA.Web.Endpoints;
 using CMLoRA.Web.Extensions;
+using CMLoRA.Web.Progress;
+#if DEBUG
+using CMLoRA.Web.Progress.TestHooks;
+#endif
 using Microsoft.EntityFrameworkCore;
 
 string contentRoot = ContentRoot.Locate();
@@ -20,6 +24,9 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.WebHost.UseStaticWebAssets();
 
 var paths = builder.AddStudioServices(contentRoot);
+#if DEBUG
+builder.AddProgressTestHooks(); // only with Studio__TestHooks=true; after every other registration
+#endif
 
 var app = builder.Build();
 
@@ -38,8 +45,8 @@ using (var scope = app.Services.CreateScope())
 
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
-// Pages get the studio's not-found page; API callers keep their bare status codes (401, 403, 404).
-app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+// Pages get the studio's not-found page; API and hub callers keep their bare status codes (401, 403, 404).
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseStaticFiles();
 app.UseAuthentication();
@@ -57,6 +64,10 @@ app.MapJobApi();
 app.MapImageApi();
 app.MapTokenApi();
 app.MapOpenApi();
+app.MapProgressHub();
+#if DEBUG
+app.MapProgressTestHooks();
+#endif
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>

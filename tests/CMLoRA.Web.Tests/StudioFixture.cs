@@ -24,6 +24,7 @@ public sealed class StudioFixture : IAsyncLifetime
     {
         var environment = TestAccounts.AdminEnvironment();
         environment["Studio__MaxUploadBytes"] = MaxUploadBytes.ToString();
+        environment["Studio__TestHooks"] = "true"; // stand-in job events for the progress hub tests (Debug builds only)
         Studio = await StudioProcess.StartAsync(environment: environment);
         Admin = await StudioSession.SignInAsync(Studio, TestAccounts.AdminEmail);
         AliceId = await Admin.CreateAccountAsync(AliceEmail, "Alice");

@@ -3,6 +3,7 @@ using CMLoRA.Storage;
 using CMLoRA.Web.Accounts;
 using CMLoRA.Web.Configuration;
 using CMLoRA.Web.Library;
+using CMLoRA.Web.Progress;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -39,6 +40,7 @@ public static class StudioServiceExtensions
         builder.AddStudioAccounts();
         builder.AddStudioLibrary();
         builder.AddStudioGeneration();
+        builder.Services.AddStudioProgress();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -117,7 +119,7 @@ public static class StudioServiceExtensions
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
             context.Response.StatusCode = status;
         else
             context.Response.Redirect(context.RedirectUri);

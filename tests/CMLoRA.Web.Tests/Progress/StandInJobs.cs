@@ -1,0 +1,30 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CMLoRA.TestSupport;
+
+namespace CMLoRA.Web.Tests.Progress;
+
+/// <summary>
+/// Stand-in jobs of the studio's Debug-only test hooks (/test-hooks/jobs): registered with an owner and a visibility,
+/// and run by publishing Queued, Started, N steps and an outcome through the studio's real IJobEventSink.
+/// </summary>
+internal static class StandInJobs
+{
+    public static async Task<Guid> CreateAsync(StudioSession owner, bool teamVisible)
+    {
+        using var response = await owner.Http.PostAsJsonAsync("/test-hooks/jobs", new { teamVisible });
+        string body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"test hooks refused ({(int)response.StatusCode}): {body} — is the studio a Debug build with Studio__TestHooks=true?");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("jobId").GetGuid();
+    }
+
+    public static async Task RunAsync(StudioSession owner, Guid jobId, int steps, int intervalMs = 20, int previewEvery = 5, string outcome = "Finished")
+    {
+        using var response = await owner.Http.PostAsJsonAsync($"/test-hooks/jobs/{jobId}/run", new { steps, intervalMs, previewEvery, outcome });
+        if (response.StatusCode != HttpStatusCode.Accepted)
+            throw new InvalidOperationException($"run refused ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync()}");
+    }
+}
