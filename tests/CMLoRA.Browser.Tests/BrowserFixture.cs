@@ -29,7 +29,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (the README test command does this).");
         // Two shared cores: a busy neighbour can stretch a round trip well past Playwright's 5 s default.
         Assertions.SetDefaultExpectTimeout(20_000);
-        Studio = await StudioProcess.StartAsync();
+        // Test hooks: stand-in job events for the live progress tests (Debug builds only).
+        Studio = await StudioProcess.StartAsync(environment: new Dictionary<string, string> { ["Studio__TestHooks"] = "true" });
         Browser = await LaunchAsync();
         AdminContext = await NewContextAsync();
         var page = await AdminContext.NewPageAsync();

@@ -1,15 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CMLoRA.TestSupport;
 
-namespace CMLoRA.Web.Tests.Progress;
+namespace CMLoRA.TestSupport.Progress;
 
 /// <summary>
 /// Stand-in jobs of the studio's Debug-only test hooks (/test-hooks/jobs): registered with an owner and a visibility,
 /// and run by publishing Queued, Started, N steps and an outcome through the studio's real IJobEventSink.
 /// </summary>
-internal static class StandInJobs
+public static class StandInJobs
 {
     public static async Task<Guid> CreateAsync(StudioSession owner, bool teamVisible)
     {
