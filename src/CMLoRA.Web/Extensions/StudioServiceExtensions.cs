@@ -4,6 +4,7 @@ using CMLoRA.Web.Accounts;
 using CMLoRA.Web.Configuration;
 using CMLoRA.Web.Library;
 using CMLoRA.Web.Progress;
+using CMLoRA.Web.Studio;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -41,6 +42,7 @@ public static class StudioServiceExtensions
         builder.AddStudioLibrary();
         builder.AddStudioGeneration();
         builder.Services.AddStudioProgress();
+        builder.Services.AddStudioPages();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
