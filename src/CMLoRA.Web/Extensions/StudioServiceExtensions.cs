@@ -4,6 +4,7 @@ using CMLoRA.Web.Accounts;
 using CMLoRA.Web.Configuration;
 using CMLoRA.Web.Library;
 using CMLoRA.Web.Progress;
+using CMLoRA.Web.Studio;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -42,6 +43,7 @@ public static class StudioServiceExtensions
         builder.AddStudioGeneration();
         // After generation: the progress broadcaster replaces its stand-in event sink.
         builder.Services.AddStudioProgress();
+        builder.Services.AddStudioPages();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

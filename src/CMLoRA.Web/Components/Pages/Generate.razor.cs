@@ -1,0 +1,352 @@
+using CMLoRA.Engine.Composition;
+using CMLoRA.Engine.Recipes;
+using CMLoRA.Storage;
+using CMLoRA.Storage.Library;
+using CMLoRA.Web.Accounts;
+using CMLoRA.Web.Collections;
+using CMLoRA.Web.Generation;
+using CMLoRA.Web.Jobs;
+using CMLoRA.Web.Library;
+using CMLoRA.Web.Studio;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Forms;
+using MudBlazor;
+using EngineCategory = CMLoRA.Engine.Composition.LoraCategory;
+
+namespace CMLoRA.Web.Components.Pages;
+
+public partial class Generate
+{
+    /// <summary>Prefill from a history image ("open in Generate").</summary>
+    [SupplyParameterFromQuery(Name = "from")] public Guid? FromImage { get; set; }
+
+    /// <summary>Prefill the LoRAs and method of a collection.</summary>
+    [SupplyParameterFromQuery(Name = "collection")] public Guid? FromCollection { get; set; }
+
+    [Inject] public required GenerationService Generation { get; init; }
+    [Inject] public required ImageService Images { get; init; }
+    [Inject] public required LibraryService Library { get; init; }
+    [Inject] public required CollectionService Collections { get; init; }
+    [Inject] public required CostEstimator Cost { get; init; }
+    [Inject] public required RecipeRestore Restore { get; init; }
+    [Inject] public required ModelLocator Models { get; init; }
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    /// <summary>A LoRA of the picker, in the user's order.</summary>
+    private sealed class Picked(LoraSummaryDto lora, double weight)
+    {
+        public LoraSummaryDto Lora { get; } = lora;
+        public double Weight { get; set; } = weight;
+    }
+
+    public static readonly IReadOnlyList<(string Name, string Label)> Samplers =
+        [("dpmpp2m", "DPM-Solver++ 2M"), ("euler", "Euler"), ("euler_a", "Euler a"), ("ddim", "DDIM")];
+
+    public static readonly IReadOnlyList<(string Name, string Label)> Methods =
+        [("cmlora", "CMLoRA"), ("composite", "Composite"), ("switch", "Switch"), ("merge", "Merge"), ("none", "None (base model only)")];
+
+    private CurrentUser? _user;
+    private string _prompt = "", _negative = "";
+    private readonly List<Picked> _picked = [];
+    private string _method = "cmlora", _sampler = "dpmpp2m";
+    private int _steps = 20, _width = 512, _height = 512, _batch = 1, _clipSkip = 1;
+    private double _cfg = 7.5;
+    private bool _randomSeed = true;
+    private long _seed = 42;
+    private Visibility _visibility = Visibility.Private;
+
+    private IReadOnlyList<PromptTag> _tags = [];
+    private readonly Dictionary<string, LoraSummaryDto?> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private IReadOnlyList<LoraSummaryDto> _completions = [];
+    private IReadOnlyList<CollectionSummaryDto> _collections = [];
+    private SpeedCalibration? _speed;
+    private string _modelName = "", _modelError = "";
+
+    private List<string> _errors = [];
+    private List<string> _importNotes = [];
+    private string? _importError;
+    private bool _busy;
+    private Guid? _jobId;
+    private IReadOnlyList<Guid> _finishedImages = [];
+    private string? _endMessage;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _user = CurrentUser.Require((await AuthenticationState).User);
+        _collections = await Collections.ListAsync(_user);
+        _speed = await Cost.MeasuredSpeedAsync();
+        var (path, error) = Models.Resolve();
+        _modelName = path is null ? "" : Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
+        _modelError = error ?? "";
+        if (FromImage is { } imageId)
+        {
+            if (await Images.RerunRequestAsync(_user, imageId) is { } request) await ApplyAsync(request);
+            else _importError = "That history image does not exist or is not shared with you.";
+        }
+        if (FromCollection is { } collectionId) await AddCollectionAsync(collectionId);
+    }
+
+    // ---- prompt and its <lora:…> tags ----
+
+    private async Task PromptChangedAsync(string? text)
+    {
+        _prompt = text ?? "";
+        await RefreshTagsAsync();
+    }
+
+    private async Task RefreshTagsAsync()
+    {
+        _tags = PromptTags.Find(_prompt);
+        foreach (var tag in _tags.Where(t => t.Error is null && !_byName.ContainsKey(t.Name)))
+        {
+            var page = await Library.PageAsync(_user!, new LoraFilter { Search = tag.Name, PageSize = 50, Sort = LoraSort.Name });
+            _byName[tag.Name] = page.Items.FirstOrDefault(l => string.Equals(l.Name, tag.Name, StringComparison.OrdinalIgnoreCase));
+        }
+        string? partial = PromptTags.OpenPartial(_prompt);
+        _completions = partial is null
+            ? []
+            : (await Library.PageAsync(_user!, new LoraFilter { Search = partial.Length == 0 ? null : partial, PageSize = 8, Sort = LoraSort.Name })).Items;
+    }
+
+    private LoraSummaryDto? Resolve(PromptTag tag) => tag.Error is null ? _byName.GetValueOrDefault(tag.Name) : null;
+
+    private async Task CompleteAsync(LoraSummaryDto lora)
+    {
+        _byName[lora.Name] = lora;
+        _prompt = PromptTags.Complete(_prompt, lora.Name, lora.PreferredWeight);
+        await RefreshTagsAsync();
+    }
+
+    private async Task TagWeightChangedAsync(PromptTag tag, double weight)
+    {
+        _prompt = PromptTags.SetWeight(_prompt, tag, weight);
+        await RefreshTagsAsync();
+    }
+
+    private async Task RemoveTagAsync(PromptTag tag)
+    {
+        _prompt = PromptTags.Remove(_prompt, tag);
+        await RefreshTagsAsync();
+    }
+
+    private void InsertTriggers(LoraSummaryDto lora)
+    {
+        var missing = lora.TriggerWords.Where(w => !_prompt.Contains(w, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (missing.Count == 0) return;
+        string text = string.Join(", ", missing);
+        _prompt = _prompt.TrimEnd().Length == 0 ? text : _prompt.TrimEnd().TrimEnd(',') + ", " + text;
+        _tags = PromptTags.Find(_prompt);
+    }
+
+    // ---- the picker ----
+
+    private async Task<IEnumerable<LoraSummaryDto>> SearchLorasAsync(string? text, CancellationToken cancellationToken)
+    {
+        var page = await Library.PageAsync(_user!, new LoraFilter { Search = text, PageSize = 20, Sort = LoraSort.Name }, cancellationToken);
+        return page.Items;
+    }
+
+    private void AddLora(LoraSummaryDto? lora)
+    {
+        if (lora is null || _picked.Any(p => p.Lora.Id == lora.Id)) return;
+        _picked.Add(new Picked(lora, lora.PreferredWeight));
+        if (_method == "none") _method = "cmlora";
+    }
+
+    private void Move(int index, int delta)
+    {
+        int target = index + delta;
+        if (target < 0 || target >= _picked.Count) return;
+        (_picked[index], _picked[target]) = (_picked[target], _picked[index]);
+    }
+
+    private void RemoveLora(int index) => _picked.RemoveAt(index);
+
+    private async Task AddCollectionAsync(Guid? id)
+    {
+        if (id is not { } collectionId) return;
+        var collection = await Collections.GetAsync(_user!, collectionId);
+        if (collection is null)
+        {
+            _importError = "That collection does not exist or is private to someone else.";
+            return;
+        }
+        foreach (var item in collection.Items.Where(i => i.LoraId is not null && !i.Missing))
+            if (await Library.GetAsync(_user!, item.LoraId!.Value) is { } lora && _picked.All(p => p.Lora.Id != lora.Id))
+                _picked.Add(new Picked(Summary(lora), item.Weight));
+        _method = collection.Method.ToLowerInvariant();
+    }
+
+    // ---- seed, estimate ----
+
+    private void RollSeed()
+    {
+        _randomSeed = false;
+        _seed = Random.Shared.NextInt64(0, int.MaxValue);
+    }
+
+    /// <summary>The LoRAs that will run: the picker's, then tags of the prompt that are not in the picker.</summary>
+    private List<LoraUse> ChosenLoras()
+    {
+        var uses = _picked.Select(p => new LoraUse(p.Lora.Id, p.Weight)).ToList();
+        foreach (var tag in _tags)
+            if (Resolve(tag) is { } lora && uses.All(u => u.LoraId != lora.Id))
+                uses.Add(new LoraUse(lora.Id, tag.Weight));
+        return uses;
+    }
+
+    private List<LoraSummaryDto> ChosenSummaries()
+    {
+        var list = _picked.Select(p => p.Lora).ToList();
+        foreach (var tag in _tags)
+            if (Resolve(tag) is { } lora && list.All(l => l.Id != lora.Id)) list.Add(lora);
+        return list;
+    }
+
+    private GenerationCostEstimate? Estimate()
+    {
+        try
+        {
+            var slots = ChosenSummaries().Select(l => new LoraSlot(l.Name, Enum.TryParse<EngineCategory>(l.Category.ToString(), out var c) ? c : EngineCategory.Other)).ToList();
+            return CostEstimator.Estimate(_method, slots, _steps, _cfg, _width, _height, _speed);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private GenerationRequest BuildRequest() => new()
+    {
+        Prompt = PromptTags.WithoutTags(_prompt), NegativePrompt = _negative.Trim(), Loras = ChosenLoras(), Method = _method, Sampler = _sampler,
+        Steps = _steps, Cfg = _cfg, Width = _width, Height = _height, Seed = _randomSeed ? -1 : _seed, BatchCount = _batch, ClipSkip = _clipSkip,
+        Visibility = _visibility,
+    };
+
+    private List<string> TagErrors() =>
+        _tags.Where(t => t.Error is not null).Select(t => t.Error!)
+            .Concat(_tags.Where(t => t.Error is null && Resolve(t) is null).Select(t => $"LoRA tag {t.Text} names no LoRA in your library."))
+            .ToList();
+
+    // ---- queueing and the running job ----
+
+    private async Task GenerateAsync()
+    {
+        _busy = true;
+        try
+        {
+            var request = BuildRequest();
+            _errors = TagErrors();
+            _errors.AddRange(await Generation.ValidateAsync(_user!, request));
+            if (_errors.Count > 0) return;
+            var result = await Generation.SubmitAsync(_user!, request);
+            if (!result.IsOk)
+            {
+                _errors = [result.Error ?? "The job was refused."];
+                return;
+            }
+            _jobId = result.Value!.Id;
+            _finishedImages = [];
+            _endMessage = null;
+            if (result.Value.Request?.Seed is { } seed && !_randomSeed) _seed = seed;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task CancelAsync()
+    {
+        if (_jobId is not { } id) return;
+        var result = await Generation.CancelAsync(_user!, id);
+        if (!result.IsOk) _errors = [result.Error ?? "The job could not be cancelled."];
+    }
+
+    private async Task JobEndedAsync(JobEvent e)
+    {
+        switch (e)
+        {
+            case JobFinished finished:
+                _finishedImages = finished.ImageIds;
+                _speed = await Cost.MeasuredSpeedAsync();
+                break;
+            case JobFailed failed:
+                _endMessage = "The job failed: " + failed.Reason;
+                break;
+            case JobCancelled:
+                _endMessage = "The job was cancelled.";
+                break;
+        }
+        StateHasChanged();
+    }
+
+    // ---- restoring settings ----
+
+    private async Task PngDroppedAsync(InputFileChangeEventArgs e)
+    {
+        _importError = null;
+        _importNotes = [];
+        try
+        {
+            if (e.File.Size > RecipeRestore.MaxPngBytes)
+            {
+                _importError = $"{e.File.Name} is larger than {RecipeRestore.MaxPngBytes >> 20} MB.";
+                return;
+            }
+            using var stream = e.File.OpenReadStream(RecipeRestore.MaxPngBytes);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer);
+            var restored = await Restore.FromPngAsync(_user!, buffer.ToArray());
+            await ApplyAsync(restored.Request);
+            _importNotes = [$"Settings restored from {e.File.Name}" + (restored.Complete ? " (complete recipe)." : "."), .. restored.Notes];
+        }
+        catch (RecipeFormatException ex)
+        {
+            _importError = $"{e.File.Name}: {ex.Message}";
+        }
+        catch (IOException ex)
+        {
+            _importError = $"{e.File.Name} could not be read: {ex.Message}";
+        }
+    }
+
+    private async Task ApplyAsync(GenerationRequest request)
+    {
+        _prompt = request.Prompt;
+        _negative = request.NegativePrompt;
+        _picked.Clear();
+        foreach (var use in request.Loras)
+            if (await Library.GetAsync(_user!, use.LoraId) is { } lora)
+                _picked.Add(new Picked(Summary(lora), use.Weight));
+        _method = RequestValidator.ParseMethod(request.Method) is { } m ? m.ToString().ToLowerInvariant() : "cmlora";
+        _sampler = Samplers.Any(s => s.Name == request.Sampler) ? request.Sampler : "dpmpp2m";
+        _steps = request.Steps;
+        _cfg = request.Cfg;
+        _width = request.Width;
+        _height = request.Height;
+        _batch = Math.Max(1, request.BatchCount);
+        _clipSkip = request.ClipSkip;
+        _randomSeed = request.Seed is null or -1;
+        if (request.Seed is { } seed and >= 0) _seed = seed;
+        await RefreshTagsAsync();
+    }
+
+    private static LoraSummaryDto Summary(LoraDetailDto d) => new(d.Id, d.Name, d.Category, d.BaseModel, d.TriggerWords, d.Tags, d.OwnerId,
+        d.OwnerName, d.Visibility, d.CreatedAt, 0, d.PreviewUrl, d.FileSize, d.Rank, d.AutoV2, d.PreferredWeight);
+
+    private static string Seconds(double seconds) => seconds < 90 ? $"{seconds:0.#} s" : $"{seconds / 60:0.#} min";
+
+    /// <summary>The options the engine runs the method with (its defaults), shown in the Advanced fold.</summary>
+    private static IReadOnlyList<(string Name, string Value)> MethodOptions(string method) => method switch
+    {
+        "cmlora" => [("Dominant LoRA refresh", new CmLoraOptions().DominantRefresh.ToString()), ("Other LoRAs refresh", new CmLoraOptions().NonDominantRefresh.ToString()),
+            ("Maximum cache age", $"{CmLoraOptions.DefaultMaxAge} steps"), ("Late phase starts at", $"{CmLoraOptions.DefaultLatePhaseStart:P0} of the steps"),
+            ("Feature caches", "on"), ("Batched LoRA runs", "on")],
+        "switch" => [("Steps per LoRA", SwitchOptions.DefaultSwitchStep.ToString()), ("Feature cache", "off")],
+        "composite" => [("Batched LoRA runs", "on"), ("Feature cache", "off")],
+        "merge" => [("Weights", "unnormalised sum (each LoRA at its own weight)"), ("Feature cache", "off")],
+        _ => [],
+    };
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using CMLoRA.TestSupport;
+using Microsoft.Playwright;
+
+namespace CMLoRA.Browser.Tests.Studio;
+
+/// <summary>
+/// The issue's acceptance flow with the real engine and the tiny model: sign in, pick two LoRAs (one by typing a
+/// &lt;lora: tag with completion, one from the picker), choose CMLoRA, generate, watch the bar advance and the preview
+/// change, find the image in history, open it, re-run it exactly and get the same pixels.
+/// </summary>
+[Collection(GenerationBrowserCollection.Name)]
+public class GenerateFlowTests(GenerationBrowserFixture fixture)
+{
+    private const string Observer = """
+        () => {
+          window.__seen = { steps: [], previews: [] };
+          const record = () => {
+            const bar = document.querySelector('[data-testid=job-progress-bar]');
+            if (bar) { const s = bar.getAttribute('data-step'); const a = window.__seen.steps; if (a[a.length - 1] !== s) a.push(s); }
+            const img = document.querySelector('[data-testid=job-progress-preview]');
+            if (img) { const p = img.getAttribute('src'); const b = window.__seen.previews; if (b[b.length - 1] !== p) b.push(p); }
+          };
+          new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-step', 'src'] });
+        }
+        """;
+
+    [Fact]
+    public async Task GenerateWithTwoLorasWatchProgressFindInHistoryAndRerunExactlyAsync()
+    {
+        const string email = "gina@studio.test";
+        var context = await fixture.NewMemberAsync(email, "Gina");
+        var page = await context.NewPageAsync();
+        try
+        {
+            await page.GotoAsync("/generate");
+            await BrowserFlows.WaitForCircuitAsync(page);
+
+            // Typing "<lora:" offers the library's LoRAs; the chosen one becomes a tag and a chip with its weight.
+            var prompt = page.GetByLabel("Prompt", new() { Exact = true });
+            await prompt.FillAsync("a red cube on a table <lora:tiny_lo");
+            var completion = page.Locator($"#lora-completions [data-completion='{GenerationBrowserFixture.LoraA}']");
+            await Assertions.Expect(completion).ToBeVisibleAsync();
+            await completion.ClickAsync();
+            await Assertions.Expect(prompt).ToHaveValueAsync($"a red cube on a table <lora:{GenerationBrowserFixture.LoraA}:1>");
+            var chip = page.Locator($"#prompt-tags [data-tag='{GenerationBrowserFixture.LoraA}']");
+            await Assertions.Expect(chip).ToBeVisibleAsync();
+            await page.GetByLabel($"Weight of tag {GenerationBrowserFixture.LoraA}").FillAsync("0.8");
+            await page.GetByLabel($"Weight of tag {GenerationBrowserFixture.LoraA}").PressAsync("Tab");
+            await Assertions.Expect(prompt).ToHaveValueAsync($"a red cube on a table <lora:{GenerationBrowserFixture.LoraA}:0.8>");
+
+            // The second LoRA comes from the picker.
+            await page.GetByLabel("Add a LoRA from the library").FillAsync(GenerationBrowserFixture.LoraB);
+            await page.Locator(".mud-popover-open").GetByText(GenerationBrowserFixture.LoraB, new() { Exact = true }).ClickAsync();
+            await Assertions.Expect(page.Locator($"#picked-loras tr[data-lora='{GenerationBrowserFixture.LoraB}']")).ToBeVisibleAsync();
+
+            await page.Locator(".mud-select", new() { HasText = "Composition method" }).ClickAsync();
+            await page.Locator(".mud-popover-open").GetByText("CMLoRA", new() { Exact = true }).ClickAsync();
+            await Fill(page, "Steps", "30");
+            await Fill(page, "Width", "64");
+            await Fill(page, "Height", "64");
+            await Fill(page, "CFG scale", "5");
+            await Assertions.Expect(page.Locator("#cost-evaluations")).ToContainTextAsync("UNet evaluations");
+
+            await page.EvaluateAsync(Observer);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Generate", Exact = true }).ClickAsync();
+            var text = page.GetByTestId("job-progress-text");
+            await Assertions.Expect(text).ToHaveTextAsync("Finished", new() { Timeout = 180_000 });
+            await BrowserFixture.ScreenshotAsync(page, "generate-finished");
+
+            var seen = await page.EvaluateAsync<JsonElement>("() => window.__seen");
+            var steps = seen.GetProperty("steps").EnumerateArray().Select(s => int.Parse(s.GetString() ?? "0")).ToList();
+            var previews = seen.GetProperty("previews").EnumerateArray().Select(p => p.GetString()).Distinct().ToList();
+            Assert.True(steps.Count(s => s is > 0 and < 30) >= 2, $"the bar was not seen mid-way: {string.Join(",", steps)}");
+            Assert.True(steps.Zip(steps.Skip(1)).All(p => p.Second >= p.First), $"the bar went back: {string.Join(",", steps)}");
+            Assert.Equal(30, steps[^1]);
+            Assert.True(previews.Count >= 2, $"the preview did not change ({previews.Count} distinct)");
+
+            // The image is in the history gallery; its detail page shows the recipe.
+            string imageId = await page.Locator("#finished-images a[data-image]").First.GetAttributeAsync("data-image") ?? "";
+            Assert.NotEmpty(imageId);
+            await page.GotoAsync("/history");
+            await BrowserFlows.WaitForCircuitAsync(page);
+            var card = page.Locator($".history-card[data-image='{imageId}']");
+            await Assertions.Expect(card).ToBeVisibleAsync();
+            await card.Locator("a").First.ClickAsync();
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == $"/history/{imageId}");
+            await Assertions.Expect(page.Locator("#param-method")).ToHaveTextAsync("CmLora");
+            await Assertions.Expect(page.Locator("#infotext")).ToContainTextAsync($"<lora:{GenerationBrowserFixture.LoraA}:0.8>");
+            await Assertions.Expect(page.Locator("#infotext")).ToContainTextAsync($"<lora:{GenerationBrowserFixture.LoraB}:1>");
+            await Assertions.Expect(page.Locator("#infotext")).ToContainTextAsync("Steps: 30");
+
+            // Re-run exactly: a new job, a new image, the same pixels.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Re-run exactly" }).ClickAsync();
+            var rerun = page.Locator("#rerun-result");
+            await Assertions.Expect(rerun).ToBeVisibleAsync(new() { Timeout = 180_000 });
+            string rerunId = await rerun.GetAttributeAsync("data-image") ?? "";
+            Assert.NotEqual(imageId, rerunId);
+            await BrowserFixture.ScreenshotAsync(page, "history-detail-rerun");
+
+            var api = await fixture.ApiAsync(email);
+            var first = PngPixels.Read(await api.Http.GetByteArrayAsync($"/api/images/{imageId}/png"));
+            var second = PngPixels.Read(await api.Http.GetByteArrayAsync($"/api/images/{rerunId}/png"));
+            Assert.Equal(first.Header, second.Header);
+            Assert.True(first.Data.Length >= 64 * 64 * 3, $"only {first.Data.Length} bytes of pixel data");
+            Assert.True(first.Data.AsSpan().SequenceEqual(second.Data), "the re-run's pixels differ from the original's");
+        }
+        catch
+        {
+            await BrowserFixture.ScreenshotAsync(page, "generate-flow-failure");
+            throw;
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TheServicesValidationMessagesAreShownNextToTheFormAsync()
+    {
+        var context = await fixture.NewMemberAsync("vera@studio.test", "Vera");
+        var page = await context.NewPageAsync();
+        try
+        {
+            await page.GotoAsync("/generate");
+            await BrowserFlows.WaitForCircuitAsync(page);
+            await page.GetByLabel("Prompt", new() { Exact = true }).FillAsync("a cube <lora:no_such_lora:0.5>");
+            await Assertions.Expect(page.Locator("#prompt-tags [data-tag='no_such_lora']")).ToBeVisibleAsync();
+            await Fill(page, "Width", "100");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Generate", Exact = true }).ClickAsync();
+            var errors = page.Locator("#generate-errors");
+            await Assertions.Expect(errors).ToContainTextAsync("LoRA tag <lora:no_such_lora:0.5> names no LoRA in your library.");
+            await Assertions.Expect(errors).ToContainTextAsync("Width must be a multiple of 8 between 64 and 2048 (got 100).");
+            await Assertions.Expect(page.GetByTestId("job-progress")).ToHaveCountAsync(0);
+
+            // Removing the chip removes the tag from the prompt.
+            await page.GetByLabel("Remove tag no_such_lora").ClickAsync();
+            await Assertions.Expect(page.GetByLabel("Prompt", new() { Exact = true })).ToHaveValueAsync("a cube");
+            await Assertions.Expect(page.Locator("#prompt-tags")).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    private static async Task Fill(IPage page, string label, string value)
+    {
+        var field = page.GetByLabel(label, new() { Exact = true });
+        await field.FillAsync(value);
+        await field.PressAsync("Tab");
+    }
+}

@@ -1,0 +1,66 @@
+using CMLoRA.TestSupport;
+using Microsoft.Playwright;
+
+namespace CMLoRA.Browser.Tests.Studio;
+
+/// <summary>The queue page: owners see and cancel their jobs, other members cannot cancel them, admins reorder.</summary>
+[Collection(GenerationBrowserCollection.Name)]
+public class QueuePageTests(GenerationBrowserFixture fixture)
+{
+    [Fact]
+    public async Task OwnerCancelsOwnJobAdminMovesAJobUpOthersCannotCancelAsync()
+    {
+        await fixture.AdminApi.CreateAccountAsync("quinn@studio.test", "Quinn");
+        var quinn = await fixture.ApiAsync("quinn@studio.test");
+        // A long job keeps the worker busy while the page is used; the others wait behind it.
+        var longRequest = JobClient.TinyRequest(steps: 150, seed: 1);
+        longRequest["width"] = 512;
+        longRequest["height"] = 512;
+        Guid running = await JobClient.SubmitAsync(quinn.Http, longRequest);
+        await JobClient.WaitAsync(quinn.Http, running, j => JobClient.Status(j) == "Running" || JobClient.IsFinal(j), what: "running");
+        Guid second = await JobClient.SubmitAsync(quinn.Http, JobClient.TinyRequest(steps: 2, seed: 2));
+        Guid third = await JobClient.SubmitAsync(quinn.Http, JobClient.TinyRequest(steps: 2, seed: 3));
+        Guid fourth = await JobClient.SubmitAsync(quinn.Http, JobClient.TinyRequest(steps: 2, seed: 4));
+
+        var quinnPage = await (await fixture.SignedInContextAsync("quinn@studio.test")).NewPageAsync();
+        var rosaPage = await (await fixture.NewMemberAsync("rosa@studio.test", "Rosa")).NewPageAsync();
+        var adminPage = await (await fixture.SignedInContextAsync(TestAccounts.AdminEmail)).NewPageAsync();
+        try
+        {
+            await quinnPage.GotoAsync("/queue");
+            var table = quinnPage.Locator("#queue-table");
+            await Assertions.Expect(table).ToContainTextAsync("running");
+            await Assertions.Expect(table.Locator("tbody tr")).ToHaveCountAsync(4);
+            await Assertions.Expect(table).ToContainTextAsync("Quinn (you)");
+
+            // Another member sees the line but no cancel button.
+            await rosaPage.GotoAsync("/queue");
+            await Assertions.Expect(rosaPage.Locator("#queue-table tbody tr")).ToHaveCountAsync(4);
+            await Assertions.Expect(rosaPage.GetByLabel("Cancel job 1")).ToHaveCountAsync(0);
+            await Assertions.Expect(rosaPage.GetByLabel("Move job 2 up")).ToHaveCountAsync(0);
+
+            // The owner cancels the last waiting job.
+            await quinnPage.GetByLabel("Cancel job 3").ClickAsync();
+            await JobClient.WaitAsync(quinn.Http, fourth, j => JobClient.Status(j) == "Cancelled", what: "cancelled");
+            await Assertions.Expect(table.Locator("tbody tr")).ToHaveCountAsync(3);
+
+            // An admin moves the third job in front of the second.
+            await adminPage.GotoAsync("/queue");
+            await adminPage.GetByLabel("Move job 2 up").ClickAsync();
+            await JobClient.WaitAsync(quinn.Http, third, j => j.GetProperty("position").ValueKind == System.Text.Json.JsonValueKind.Number
+                                                              && j.GetProperty("position").GetInt32() == 1, what: "position 1");
+            var secondNow = await JobClient.GetAsync(quinn.Http, second);
+            Assert.Equal(2, secondNow.GetProperty("position").GetInt32());
+            await BrowserFixture.ScreenshotAsync(adminPage, "queue-admin");
+        }
+        finally
+        {
+            foreach (var id in new[] { running, second, third, fourth })
+                using (await quinn.Http.DeleteAsync($"/api/jobs/{id}")) { }
+            await JobClient.WaitAsync(quinn.Http, running, JobClient.IsFinal, TimeSpan.FromSeconds(60));
+            await quinnPage.CloseAsync();
+            await rosaPage.CloseAsync();
+            await adminPage.CloseAsync();
+        }
+    }
+}
