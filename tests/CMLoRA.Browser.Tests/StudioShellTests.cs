@@ -53,7 +53,7 @@ public class StudioShellTests(BrowserFixture fixture)
             await Assertions.Expect(page.Locator("#circuit-status[data-connected='true']")).ToBeAttachedAsync();
             await page.Locator("#main-nav").GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
             await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path);
-            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = link })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = link, Exact = true })).ToBeVisibleAsync();
         }
         finally
         {
