@@ -50,19 +50,9 @@ public sealed class AdapterFactors : IDisposable
     public Tensor ApplyConv(Tensor x, long[] stride, long[] padding)
     {
         if (Delta is not null) return nn.functional.conv2d(x, Delta, strides: stride, padding: padding) * Scale;
-        Tensor hidden;
-        if (Mid is not null)
-        {
-            using var reduced = nn.functional.conv2d(x, Down!);
-            hidden = nn.functional.conv2d(reduced, Mid, strides: stride, padding: padding);
-        }
-        else
-        {
-            hidden = nn.functional.conv2d(x, Down!, strides: stride, padding: padding);
-        }
-        using (hidden)
-        using (var up = nn.functional.conv2d(hidden, Up!))
-            return up * Scale;
+        using var hidden = Hidden(x, stride, padding);
+        using var up = nn.functional.conv2d(hidden, Up!);
+        return up * Scale;
     }
 
     /// <summary>
@@ -95,18 +85,18 @@ public sealed class AdapterFactors : IDisposable
             output.add_(dense, alpha: Scale * weight);
             return;
         }
-        using var hidden = Mid is not null
-            ? Reduce(x, stride, padding)
-            : nn.functional.conv2d(x, Down!, strides: stride, padding: padding);
+        using var hidden = Hidden(x, stride, padding);
         hidden.mul_(Scale * weight);
         using var up = nn.functional.conv2d(hidden, Up!);
         output.add_(up);
     }
 
-    private Tensor Reduce(Tensor x, long[] stride, long[] padding)
+    /// <summary>The rank-r hidden of a low-rank convolution adapter: down (with the base stride/padding), or down 1×1 then mid (Tucker).</summary>
+    private Tensor Hidden(Tensor x, long[] stride, long[] padding)
     {
+        if (Mid is null) return nn.functional.conv2d(x, Down!, strides: stride, padding: padding);
         using var reduced = nn.functional.conv2d(x, Down!);
-        return nn.functional.conv2d(reduced, Mid!, strides: stride, padding: padding);
+        return nn.functional.conv2d(reduced, Mid, strides: stride, padding: padding);
     }
 
     /// <summary>The dense ΔW (already scaled by alpha/rank) with the shape of the base weight.</summary>
