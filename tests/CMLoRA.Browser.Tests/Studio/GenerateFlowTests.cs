@@ -54,7 +54,7 @@ public class GenerateFlowTests(GenerationBrowserFixture fixture)
             await page.Locator(".mud-popover-open").GetByText(GenerationBrowserFixture.LoraB, new() { Exact = true }).ClickAsync();
             await Assertions.Expect(page.Locator($"#picked-loras tr[data-lora='{GenerationBrowserFixture.LoraB}']")).ToBeVisibleAsync();
 
-            await page.Locator(".mud-select", new() { HasText = "Composition method" }).First.ClickAsync();
+            await page.Locator("div.mud-select", new() { HasText = "Composition method" }).First.ClickAsync();
             await page.Locator(".mud-popover-open").GetByText("CMLoRA", new() { Exact = true }).ClickAsync();
             await Fill(page, "Steps", "30");
             await Fill(page, "Width", "64");

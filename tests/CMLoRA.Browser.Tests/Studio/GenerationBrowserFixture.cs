@@ -33,7 +33,8 @@ public sealed class GenerationBrowserFixture : IAsyncLifetime
         var environment = TestAccounts.AdminEnvironment();
         environment["Studio__DefaultModelPath"] = TinyModel.Create(ModelDir);
         environment["Studio__Device"] = "cpu";
-        Studio = await StudioProcess.StartAsync(environment: environment);
+        // A busy shared machine can take well over the default 90 s to start the studio.
+        Studio = await StudioProcess.StartAsync(environment: environment, timeout: TimeSpan.FromMinutes(5));
         AdminApi = await StudioSession.SignInAsync(Studio, TestAccounts.AdminEmail);
         byte[] lora = await File.ReadAllBytesAsync(TinyModel.LoraFile);
         LoraAId = await AdminApi.UploadLoraAsync(lora, LoraA + ".safetensors", "Team");

@@ -62,7 +62,7 @@ public class HistoryAccessTests(GenerationBrowserFixture fixture)
             await Assertions.Expect(page.Locator("#share-link")).ToHaveValueAsync(new Uri(fixture.Studio.BaseAddress, $"history/{imageId}").ToString());
             await page.GetByRole(AriaRole.Button, new() { Name = "Star", Exact = true }).ClickAsync();
             await Assertions.Expect(page.Locator("#star-button")).ToHaveAttributeAsync("data-starred", "true");
-            await page.Locator(".mud-select", new() { HasText = "Who sees it" }).First.ClickAsync();
+            await page.Locator("div.mud-select", new() { HasText = "Who sees it" }).First.ClickAsync();
             await page.Locator(".mud-popover-open").GetByText("Team", new() { Exact = true }).ClickAsync();
             await Assertions.Expect(page.Locator("#image-owner")).ToBeVisibleAsync();
 

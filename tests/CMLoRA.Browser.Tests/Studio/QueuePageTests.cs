@@ -53,6 +53,12 @@ public class QueuePageTests(GenerationBrowserFixture fixture)
             Assert.Equal(2, secondNow.GetProperty("position").GetInt32());
             await BrowserFixture.ScreenshotAsync(adminPage, "queue-admin");
         }
+        catch
+        {
+            await BrowserFixture.ScreenshotAsync(adminPage, "queue-admin-failure");
+            await BrowserFixture.ScreenshotAsync(quinnPage, "queue-owner-failure");
+            throw;
+        }
         finally
         {
             foreach (var id in new[] { running, second, third, fourth })
