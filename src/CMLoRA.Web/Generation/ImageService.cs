@@ -88,6 +88,8 @@ public sealed class ImageService(IDbContextFactory<StudioDbContext> dbFactory, S
         return image is null || !CanView(user, image) ? null : StoredRecipe.Read(image.RecipeJson, image.LoraIds);
     }
 
+    private static readonly JsonElement EmptyObject = JsonSerializer.SerializeToElement(new { });
+
     private static ImageDto ToDto(GeneratedImage i, IReadOnlyDictionary<string, string> names)
     {
         // Every image answers with the engine's recipe; images stored in the studio's older shape are converted.
@@ -98,7 +100,7 @@ public sealed class ImageService(IDbContextFactory<StudioDbContext> dbFactory, S
             using var document = JsonDocument.Parse(i.RecipeJson);
             recipe = document.RootElement.Clone();
         }
-        else recipe = stored?.ToJson() ?? JsonDocument.Parse("{}").RootElement.Clone();
+        else recipe = stored?.ToJson() ?? EmptyObject;
         string modelName = i.ModelName.Length > 0 ? i.ModelName : stored?.Recipe.Model.Name ?? "";
         return new ImageDto(i.Id, i.JobId, i.OwnerId, names.GetValueOrDefault(i.OwnerId, ""), i.BatchIndex, i.Width, i.Height, i.Seed, i.Method,
             i.ModelHash, modelName, i.Visibility, i.Starred, i.CreatedUtc, i.TextEncodeSeconds, i.DenoiseSeconds, i.DecodeSeconds, i.Infotext,

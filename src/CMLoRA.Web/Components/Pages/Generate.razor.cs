@@ -332,6 +332,8 @@ public partial class Generate
             _model = model;
             _modelError = "";
         }
+        else if (request.Model is { } missing)
+            _importNotes = [.. _importNotes, $"Model '{missing}' is not available in this studio; the default model is selected."];
         _sampler = Samplers.Any(s => s.Name == request.Sampler) ? request.Sampler : "dpmpp2m";
         _steps = request.Steps;
         _cfg = request.Cfg;
