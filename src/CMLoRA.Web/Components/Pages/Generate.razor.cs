@@ -30,7 +30,7 @@ public partial class Generate
     [Inject] public required CollectionService Collections { get; init; }
     [Inject] public required CostEstimator Cost { get; init; }
     [Inject] public required RecipeRestore Restore { get; init; }
-    [Inject] public required ModelLocator Models { get; init; }
+    [Inject] public required ModelCatalog Models { get; init; }
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     /// <summary>A LoRA of the picker, in the user's order.</summary>
@@ -61,7 +61,10 @@ public partial class Generate
     private IReadOnlyList<LoraSummaryDto> _completions = [];
     private IReadOnlyList<CollectionSummaryDto> _collections = [];
     private SpeedCalibration? _speed;
-    private string _modelName = "", _modelError = "";
+    private IReadOnlyList<StudioModel> _models = [];
+    private string? _model;
+    private string _modelError = "";
+    private readonly MethodOptionsForm _options = new();
 
     private List<string> _errors = [];
     private List<string> _importNotes = [];
@@ -76,8 +79,9 @@ public partial class Generate
         _user = CurrentUser.Require((await AuthenticationState).User);
         _collections = await Collections.ListAsync(_user);
         _speed = await Cost.MeasuredSpeedAsync();
-        var (path, error) = Models.Resolve();
-        _modelName = path is null ? "" : Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
+        _models = Models.List();
+        var (model, error) = Models.Find(null);
+        _model = model?.Name;
         _modelError = error ?? "";
         if (FromImage is { } imageId)
         {
@@ -209,7 +213,7 @@ public partial class Generate
         try
         {
             var slots = ChosenSummaries().Select(l => new LoraSlot(l.Name, Enum.TryParse<EngineCategory>(l.Category.ToString(), out var c) ? c : EngineCategory.Other)).ToList();
-            return CostEstimator.Estimate(_method, slots, _steps, _cfg, _width, _height, _speed);
+            return CostEstimator.Estimate(_method, slots, _steps, _cfg, _width, _height, _speed, MethodSettings());
         }
         catch (ArgumentException)
         {
@@ -219,7 +223,8 @@ public partial class Generate
 
     private GenerationRequest BuildRequest() => new()
     {
-        Prompt = PromptTags.WithoutTags(_prompt), NegativePrompt = _negative.Trim(), Loras = ChosenLoras(), Method = _method, Sampler = _sampler,
+        Prompt = PromptTags.WithoutTags(_prompt), NegativePrompt = _negative.Trim(), Loras = ChosenLoras(), Method = _method,
+        Options = MethodSettings(), Model = _model, Sampler = _sampler,
         Steps = _steps, Cfg = _cfg, Width = _width, Height = _height, Seed = _randomSeed ? -1 : _seed, BatchCount = _batch, ClipSkip = _clipSkip,
         Visibility = _visibility,
     };
@@ -321,6 +326,14 @@ public partial class Generate
             if (await Library.GetAsync(_user!, use.LoraId) is { } lora)
                 _picked.Add(new Picked(Summary(lora), use.Weight));
         _method = RequestValidator.ParseMethod(request.Method) is { } m ? m.ToString().ToLowerInvariant() : "cmlora";
+        if (RequestValidator.ParseMethod(_method) is { } parsed) _options.Load(parsed, request.Options);
+        if (request.Model is { } model && _models.Any(x => x.Available && x.Name == model))
+        {
+            _model = model;
+            _modelError = "";
+        }
+        else if (request.Model is { } missing)
+            _importNotes = [.. _importNotes, $"Model '{missing}' is not available in this studio; the default model is selected."];
         _sampler = Samplers.Any(s => s.Name == request.Sampler) ? request.Sampler : "dpmpp2m";
         _steps = request.Steps;
         _cfg = request.Cfg;
@@ -338,15 +351,7 @@ public partial class Generate
 
     private static string Seconds(double seconds) => seconds < 90 ? $"{seconds:0.#} s" : $"{seconds / 60:0.#} min";
 
-    /// <summary>The options the engine runs the method with (its defaults), shown in the Advanced fold.</summary>
-    private static IReadOnlyList<(string Name, string Value)> MethodOptions(string method) => method switch
-    {
-        "cmlora" => [("Dominant LoRA refresh", new CmLoraOptions().DominantRefresh.ToString()), ("Other LoRAs refresh", new CmLoraOptions().NonDominantRefresh.ToString()),
-            ("Maximum cache age", $"{CmLoraOptions.DefaultMaxAge} steps"), ("Late phase starts at", $"{CmLoraOptions.DefaultLatePhaseStart:P0} of the steps"),
-            ("Feature caches", "on"), ("Batched LoRA runs", "on")],
-        "switch" => [("Steps per LoRA", SwitchOptions.DefaultSwitchStep.ToString()), ("Feature cache", "off")],
-        "composite" => [("Batched LoRA runs", "on"), ("Feature cache", "off")],
-        "merge" => [("Weights", "unnormalised sum (each LoRA at its own weight)"), ("Feature cache", "off")],
-        _ => [],
-    };
+    /// <summary>The Advanced fold's options of the chosen method.</summary>
+    private CompositionSettings? MethodSettings() =>
+        RequestValidator.ParseMethod(_method) is { } method ? _options.ToSettings(method) : null;
 }
