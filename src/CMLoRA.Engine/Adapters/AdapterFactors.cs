@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -88,7 +89,7 @@ public sealed class AdapterFactors : IDisposable
         using var hidden = Hidden(x, stride, padding);
         hidden.mul_(Scale * weight);
         using var up = nn.functional.conv2d(hidden, Up!);
-        output.add_(up);
+        output.add_(up, Scalars.One);
     }
 
     /// <summary>The rank-r hidden of a low-rank convolution adapter: down (with the base stride/padding), or down 1×1 then mid (Tucker).</summary>

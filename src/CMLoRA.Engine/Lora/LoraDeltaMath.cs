@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using static TorchSharp.torch;
 
 namespace CMLoRA.Engine.Lora;
@@ -63,7 +64,7 @@ internal static class LoraDeltaMath
     /// </summary>
     public static Tensor Dora(Tensor baseWeight, Tensor delta, Tensor magnitude, DoraAxis axis, double multiplier)
     {
-        using var merged = baseWeight.add(delta);
+        using var merged = baseWeight.add(delta, Scalars.One);
         var unitShape = Enumerable.Repeat(1L, (int)baseWeight.dim()).ToArray();
         Tensor norm;
         if (axis == DoraAxis.Output)
@@ -94,7 +95,7 @@ internal static class LoraDeltaMath
             {
                 using var change = decomposed.sub(baseWeight);
                 using var scaled = change.mul(multiplier);
-                return baseWeight.add(scaled);
+                return baseWeight.add(scaled, Scalars.One);
             }
         }
     }

@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -50,7 +51,7 @@ public sealed class ConvolutionGradientGuard : IDisposable
         if (conv.bias is { } bias)
         {
             using var b = bias.reshape(1, outChannels, 1, 1);
-            output.add_(b);
+            output.add_(b, Scalars.One);
         }
         return output;
     }

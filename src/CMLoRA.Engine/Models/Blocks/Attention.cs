@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -58,7 +59,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         using var tokens = normed.transpose(1, 2);
         using var attended = Attend(tokens, tokens);
         using var back = attended.transpose(1, 2).reshape(b, c, h, w);
-        return back.add(input);
+        return back.add(input, Scalars.One);
     }
 
     private Tensor Attend(Tensor tokens, Tensor context)

@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,12 +40,12 @@ public sealed class BasicTransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
     {
         using var n1 = norm1.call(tokens);
         using var a1 = attn1.call(n1, _onlyCrossAttention ? context : null);
-        using var h1 = a1.add(tokens);
+        using var h1 = a1.add(tokens, Scalars.One);
         using var n2 = norm2.call(h1);
         using var a2 = attn2.call(n2, context);
-        using var h2 = a2.add(h1);
+        using var h2 = a2.add(h1, Scalars.One);
         using var n3 = norm3.call(h2);
         using var f = ff.call(n3);
-        return f.add(h2);
+        return f.add(h2, Scalars.One);
     }
 }

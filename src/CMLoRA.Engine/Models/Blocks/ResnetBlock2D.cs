@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -45,7 +46,7 @@ public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
             using var act = nn.functional.silu(temb);
             using var proj = time_emb_proj.call(act);
             using var broadcast = proj.unsqueeze(-1).unsqueeze(-1);
-            h1.add_(broadcast);
+            h1.add_(broadcast, Scalars.One);
         }
         using var n2 = norm2.call(h1);
         n2.silu_();
@@ -54,11 +55,11 @@ public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
         if (conv_shortcut is not null)
         {
             using var shortcut = conv_shortcut.call(input);
-            sum = shortcut.add(h2);
+            sum = shortcut.add(h2, Scalars.One);
         }
         else
         {
-            sum = input.add(h2);
+            sum = input.add(h2, Scalars.One);
         }
         if (_outputScale != 1.0) sum.div_(_outputScale);
         return sum;

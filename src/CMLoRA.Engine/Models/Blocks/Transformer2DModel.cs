@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -71,6 +72,6 @@ public sealed class Transformer2DModel : nn.Module<Tensor, Tensor?, Tensor>
             tokens.Dispose();
             output = proj_out.call(spatial);
         }
-        using (output) return output.add(input);
+        using (output) return output.add(input, Scalars.One);
     }
 }

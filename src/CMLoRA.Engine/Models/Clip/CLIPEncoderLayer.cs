@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -25,9 +26,9 @@ public sealed class CLIPEncoderLayer : Module<Tensor, Tensor>
     {
         using var normed1 = layer_norm1.call(hiddenStates);
         using var attended = self_attn.call(normed1);
-        using var afterAttention = hiddenStates.add(attended);
+        using var afterAttention = hiddenStates.add(attended, Scalars.One);
         using var normed2 = layer_norm2.call(afterAttention);
         using var fed = mlp.call(normed2);
-        return afterAttention.add(fed);
+        return afterAttention.add(fed, Scalars.One);
     }
 }

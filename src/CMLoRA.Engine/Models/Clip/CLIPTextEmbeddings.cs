@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -32,6 +33,6 @@ public sealed class CLIPTextEmbeddings : Module<Tensor, Tensor>
         using var positions = arange(seq, ScalarType.Int64, inputIds.device);
         using var tokens = token_embedding.call(inputIds);
         using var placed = position_embedding.call(positions);
-        return tokens.add(placed);
+        return tokens.add(placed, Scalars.One);
     }
 }

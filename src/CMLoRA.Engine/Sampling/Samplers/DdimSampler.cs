@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using CMLoRA.Engine.Sampling.Schedules;
 using static TorchSharp.torch;
@@ -85,7 +86,7 @@ public sealed class DdimSampler : SamplerBase
             }
             using var noise = LatentNoise.Draw(rng, modelOutput.shape, modelOutput.device);
             using var scaledNoise = noise * stdDev;
-            previousSample.add_(scaledNoise);
+            previousSample.add_(scaledNoise, Scalars.One);
         }
         return previousSample;
     }

@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,7 +54,7 @@ public sealed class EulerAncestralSampler : SamplerBase
         var next = EulerSampler.Update(modelOutput, sample, sigma, down, Config.PredictionType);
         using var noise = LatentNoise.Draw(rng, modelOutput.shape, modelOutput.device);
         using var scaledNoise = noise * up;
-        next.add_(scaledNoise);
+        next.add_(scaledNoise, Scalars.One);
         return next;
     }
 }
