@@ -64,6 +64,7 @@ app.MapLoraApi();
 app.MapCollectionApi();
 app.MapJobApi();
 app.MapImageApi();
+app.MapModelApi();
 app.MapTokenApi();
 app.MapOpenApi();
 app.MapProgressHub();

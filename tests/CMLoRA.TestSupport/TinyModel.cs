@@ -14,10 +14,10 @@ public static class TinyModel
     /// <summary>The fixture's kohya LoRA for the tiny model (synthetic, rank 4, no base-model metadata).</summary>
     public static string LoraFile => Path.Combine(Fixture, "weights", "lora", "lora_kohya.safetensors");
 
-    /// <summary>Writes the model folder under <paramref name="parent"/> and returns its path.</summary>
-    public static string Create(string parent)
+    /// <summary>Writes the model folder <paramref name="name"/> under <paramref name="parent"/> and returns its path.</summary>
+    public static string Create(string parent, string name = "tiny-model")
     {
-        string model = Path.Combine(parent, "tiny-model");
+        string model = Path.Combine(parent, name);
         CopyDirectory(Path.Combine(Fixture, "weights", "diffusers"), model);
         string tokenizer = Path.Combine(model, "tokenizer");
         Directory.CreateDirectory(tokenizer);

@@ -35,21 +35,33 @@ public class GenerationApiTests(GenerationFixture fixture)
             Assert.Equal(42 + index, image.GetProperty("seed").GetInt64());
             Assert.Equal("CmLora", image.GetProperty("method").GetString());
             Assert.Matches("^[0-9a-f]{10}$", image.GetProperty("modelHash").GetString());
+            Assert.Equal("tiny-model", image.GetProperty("modelName").GetString());
+            // The recipe is the engine's (docs/recipes.md), the same JSON as the PNG's cmlora-recipe chunk.
             var recipe = image.GetProperty("recipe");
-            Assert.Equal("cmlora-recipe/1", recipe.GetProperty("format").GetString());
+            Assert.Equal(1, recipe.GetProperty("schema").GetInt32());
             Assert.Equal(42 + index, recipe.GetProperty("seed").GetInt64());
             Assert.Equal("a red cube on a table", recipe.GetProperty("prompt").GetString());
             Assert.Equal("euler", recipe.GetProperty("sampler").GetString());
             Assert.Equal(4, recipe.GetProperty("steps").GetInt32());
+            Assert.Equal(5.0, recipe.GetProperty("cfgScale").GetDouble());
+            Assert.Equal("cmlora", recipe.GetProperty("method").GetString());
+            Assert.Equal("cmlora", recipe.GetProperty("options").GetProperty("method").GetString());
+            Assert.Equal(("tiny-model", "diffusers", image.GetProperty("modelHash").GetString()),
+                (recipe.GetProperty("model").GetProperty("name").GetString(), recipe.GetProperty("model").GetProperty("format").GetString(),
+                    recipe.GetProperty("model").GetProperty("autoV2").GetString()));
             var lora = Assert.Single(recipe.GetProperty("loras").EnumerateArray());
+            Assert.Equal("tiny_lora", lora.GetProperty("name").GetString());
             Assert.Equal(TestLora.Sha256(fixture.TinyLoraBytes), lora.GetProperty("sha256").GetString());
             Assert.Equal(TestLora.DataSha256(fixture.TinyLoraBytes), lora.GetProperty("autoV3").GetString());
             Assert.Equal(0.8, lora.GetProperty("weight").GetDouble());
-            Assert.Equal(
-                $"a red cube on a table <lora:tiny_lora:0.8>\nNegative prompt: blurry\nSteps: 4, Sampler: Euler, CFG scale: 5, Seed: {42 + index}, Size: 64x64, "
-                + $"Model hash: {image.GetProperty("modelHash").GetString()}, Model: tiny-model, Lora hashes: \"tiny_lora: {TestLora.DataSha256(fixture.TinyLoraBytes)[..12]}\", "
-                + $"Composition: CmLora, Version: CMLoRA {recipe.GetProperty("engineVersion").GetString()}",
-                image.GetProperty("infotext").GetString());
+            Assert.Equal(fixture.TinyLora, Assert.Single(image.GetProperty("loraIds").EnumerateArray()).GetGuid());
+            string infotext = image.GetProperty("infotext").GetString()!;
+            Assert.StartsWith(
+                $"a red cube on a table <lora:tiny_lora:0.8>\nNegative prompt: blurry\nSteps: 4, Sampler: Euler, Schedule type: Uniform, CFG scale: 5, Seed: {42 + index}, "
+                + $"Size: 64x64, Model hash: {image.GetProperty("modelHash").GetString()}, Model: tiny-model, RNG: CPU, "
+                + $"Lora hashes: \"tiny_lora: {TestLora.DataSha256(fixture.TinyLoraBytes)[..12]}\", Composition: CMLoRA, Composition options: ",
+                infotext);
+            Assert.EndsWith($", LoRA order: tiny_lora, Timestep spacing: linspace, Version: CMLoRA {recipe.GetProperty("engineVersion").GetString()}", infotext);
         }
 
         // The rows are in the database as the API reports them.

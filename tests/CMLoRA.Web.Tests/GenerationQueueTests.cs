@@ -73,7 +73,7 @@ public class GenerationQueueTests(GenerationFixture fixture)
         using (var denied = await anonymous.Http.GetAsync("/openapi/v1.json")) Assert.NotEqual(HttpStatusCode.OK, denied.StatusCode);
         using var json = JsonDocument.Parse(await fixture.Alice.Http.GetStringAsync("/openapi/v1.json"));
         var paths = json.RootElement.GetProperty("paths");
-        foreach (string path in new[] { "/api/jobs", "/api/jobs/{id}", "/api/jobs/reorder", "/api/images", "/api/images/{id}", "/api/images/{id}/png", "/api/tokens", "/api/loras" })
+        foreach (string path in new[] { "/api/jobs", "/api/jobs/{id}", "/api/jobs/reorder", "/api/images", "/api/images/{id}", "/api/images/{id}/png", "/api/images/import", "/api/models", "/api/tokens", "/api/loras" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
         Assert.True(paths.GetProperty("/api/jobs").TryGetProperty("post", out _));
         Assert.True(paths.GetProperty("/api/images/{id}").TryGetProperty("patch", out _));

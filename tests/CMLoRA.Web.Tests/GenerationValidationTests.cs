@@ -63,7 +63,7 @@ public class GenerationValidationTests(GenerationFixture fixture)
 
     [Fact]
     public async Task LoraForAnotherBaseModelAsync() =>
-        Assert.Equal("LoRA 'xl_style' is for SDXL, but the model is SD 1.x.",
+        Assert.Equal("LoRA 'xl_style' is for SDXL, but the model 'tiny-model' is SD 1.x.",
             await RefusedAsync(fixture.Alice, With(("method", "cmlora"), ("loras", new[] { new { loraId = fixture.SdxlLora, weight = 1.0 } }))));
 
     [Fact]

@@ -14,6 +14,8 @@ public sealed class GeneratedImageConfiguration : IEntityTypeConfiguration<Gener
         image.Property(i => i.FileName).HasMaxLength(64);
         image.Property(i => i.ModelHash).HasMaxLength(64);
         image.Property(i => i.Method).HasMaxLength(32);
+        image.Property(i => i.ModelName).HasMaxLength(255);
+        image.Property(i => i.LoraIds).HasMaxLength(1000);
         image.Property(i => i.CreatedUtc).HasConversion(UtcTicks.Converter);
         image.HasOne(i => i.Owner).WithMany().HasForeignKey(i => i.OwnerId).OnDelete(DeleteBehavior.Restrict);
         image.HasOne(i => i.Job).WithMany().HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Restrict);

@@ -12,6 +12,7 @@ public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Genera
         job.HasKey(j => j.Id);
         job.Property(j => j.OwnerId).HasMaxLength(450);
         job.Property(j => j.Method).HasMaxLength(32);
+        job.Property(j => j.ModelName).HasMaxLength(255);
         job.Property(j => j.Error).HasMaxLength(2000);
         job.Property(j => j.CreatedUtc).HasConversion(UtcTicks.Converter);
         job.Property(j => j.StartedUtc).HasConversion(UtcTicks.NullableConverter);

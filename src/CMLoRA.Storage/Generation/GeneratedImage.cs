@@ -24,7 +24,11 @@ public sealed class GeneratedImage
     public int Height { get; set; }
     public long Seed { get; set; }
 
-    /// <summary>The full recipe as JSON: model and LoRAs by content hash, weights, order, method and options, sampler, seed, timings.</summary>
+    /// <summary>
+    /// The full recipe as JSON: the engine's recipe (RecipeJson), the same text as the PNG's cmlora-recipe chunk: model
+    /// and LoRAs by content hash, weights, order, method and options, sampler, seed, timings. Images made before
+    /// LoraIds existed hold the studio's older recipe shape (with library ids inside), which the web layer still reads.
+    /// </summary>
     public string RecipeJson { get; set; } = "{}";
 
     /// <summary>A1111-compatible "parameters" text.</summary>
@@ -39,8 +43,17 @@ public sealed class GeneratedImage
     public double DenoiseSeconds { get; set; }
     public double DecodeSeconds { get; set; }
 
-    /// <summary>The model's hash (AutoV2 style: first 10 hex of SHA-256 over its weight files).</summary>
+    /// <summary>The model's hash (AutoV2: the first 10 hex of its content hash, see the engine's ModelHashing).</summary>
     public string ModelHash { get; set; } = "";
+
+    /// <summary>The model's listed name, as requests name it.</summary>
+    public string ModelName { get; set; } = "";
+
+    /// <summary>
+    /// Library ids of the LoRAs in the user's order, comma-separated (lower-case "D" format); empty for images without
+    /// LoRAs and for images stored before this column existed (their recipe JSON carries the ids).
+    /// </summary>
+    public string LoraIds { get; set; } = "";
 
     /// <summary>The composition method that ran (None when the job had no LoRAs).</summary>
     public string Method { get; set; } = "";

@@ -1,8 +1,8 @@
 namespace CMLoRA.Storage.Generation;
 
 /// <summary>
-/// One queued generation, persisted so a restart loses nothing. The whole request (prompt, LoRAs by library id, method,
-/// sampler, size, seed) is kept as JSON; the columns beside it are what the queue orders, lists and filters by.
+/// One queued generation, persisted so a restart loses nothing. The whole request (prompt, LoRAs by library id, method
+/// with every option, model, sampler, size, seed) is kept as JSON; the columns beside it are what the queue orders, lists and filters by.
 /// </summary>
 public sealed class GenerationJobRecord
 {
@@ -15,6 +15,9 @@ public sealed class GenerationJobRecord
 
     /// <summary>The request as submitted (with a random seed already drawn), serialized by the web layer.</summary>
     public string RequestJson { get; set; } = "{}";
+
+    /// <summary>The base model's listed name (fixed at submission; the worker loads it when another one is loaded).</summary>
+    public string ModelName { get; set; } = "";
 
     /// <summary>The composition method's name (None, Merge, Switch, Composite, CmLora).</summary>
     public string Method { get; set; } = "";

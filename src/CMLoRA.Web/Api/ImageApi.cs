@@ -1,5 +1,7 @@
+using CMLoRA.Engine.Recipes;
 using CMLoRA.Web.Accounts;
 using CMLoRA.Web.Generation;
+using CMLoRA.Web.Studio;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CMLoRA.Web.Api;
@@ -32,6 +34,31 @@ public static class ImageApi
         images.MapGet("/{id:guid}/rerun", async Task<Results<Ok<GenerationRequest>, NotFound>> (Guid id, HttpContext http, ImageService service, CancellationToken ct) =>
                 await service.RerunRequestAsync(CurrentUser.Require(http.User), id, ct) is { } request ? TypedResults.Ok(request) : TypedResults.NotFound())
             .WithSummary("The request that makes this image again exactly (POST it to /api/jobs).");
+
+        images.MapPost("/import", async (HttpContext http, RecipeRestore restore, CancellationToken ct) =>
+            {
+                // The PNG is the raw request body; larger ones are refused before they are read whole.
+                using var buffer = new MemoryStream();
+                var read = new byte[81920];
+                int n;
+                while ((n = await http.Request.Body.ReadAsync(read, ct)) > 0)
+                {
+                    if (buffer.Length + n > RecipeRestore.MaxPngBytes)
+                        return Results.Problem($"The PNG is larger than {RecipeRestore.MaxPngBytes >> 20} MB.", statusCode: StatusCodes.Status400BadRequest);
+                    buffer.Write(read, 0, n);
+                }
+                try
+                {
+                    var restored = await restore.FromPngAsync(CurrentUser.Require(http.User), buffer.ToArray(), ct);
+                    return Results.Ok(ImportedSettingsDto.From(restored));
+                }
+                catch (RecipeFormatException e)
+                {
+                    return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+                }
+            })
+            .Accepts<byte[]>("image/png").Produces<ImportedSettingsDto>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Reads a PNG's settings (our recipe chunk, else A1111 infotext) as the POST /api/jobs body that restores them; LoRAs are found in the caller's visible library by hash.");
 
         images.MapPatch("/{id:guid}", async (Guid id, ImageUpdate update, HttpContext http, ImageService service, CancellationToken ct) =>
                 LoraApi.ToHttp(await service.UpdateAsync(CurrentUser.Require(http.User), id, update, ct)))

@@ -21,6 +21,12 @@ public sealed class StudioOptions
     public string DefaultModelPath { get; set; } = "";
 
     /// <summary>
+    /// Folder of further base models a request may name (diffusers folders and single-file .safetensors SD 1.x
+    /// checkpoints at its top level); empty means DataDir/models; relative paths are resolved against the content root.
+    /// </summary>
+    public string ModelsDir { get; set; } = "";
+
+    /// <summary>
     /// Folder of the demo LoRAs registered in the library on first start (default models/builtin/loras, relative to the
     /// content root); empty turns the demo library off.
     /// </summary>

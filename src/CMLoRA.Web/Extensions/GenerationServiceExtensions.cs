@@ -14,7 +14,7 @@ public static class GenerationServiceExtensions
     {
         var services = builder.Services;
         services.AddSingleton<GenerationQueue>();
-        services.AddSingleton<ModelLocator>();
+        services.AddSingleton<ModelCatalog>();
         services.AddSingleton<GeneratorHost>();
         services.AddScoped<GenerationService>();
         services.AddScoped<ImageService>();

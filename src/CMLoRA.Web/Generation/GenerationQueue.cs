@@ -73,6 +73,12 @@ public sealed class RunningJob(Guid jobId, string ownerId, int totalSteps, Cance
     public int TotalSteps { get; } = totalSteps;
     public volatile int Step;
     public double StepsPerSecond { get; set; }
+
+    /// <summary>What the worker is doing for it: <see cref="LoadingModel"/> or <see cref="Generating"/>.</summary>
+    public string Phase { get; set; } = Generating;
+
+    public const string LoadingModel = "loading model";
+    public const string Generating = "generating";
     internal CancellationTokenSource Cancellation { get; } = cancellation;
 
     public double? EtaSeconds => StepsPerSecond > 0 ? (TotalSteps - Step) / StepsPerSecond : null;

@@ -19,6 +19,15 @@ public sealed record GenerationRequest
     /// <summary>none, merge, switch, composite or cmlora (case-insensitive).</summary>
     public string Method { get; init; } = "cmlora";
 
+    /// <summary>
+    /// The method's options (only the property named like <see cref="Method"/>); null or absent values are the
+    /// engine's defaults. The stored job has them all filled in, for the method that runs (none without LoRAs).
+    /// </summary>
+    public CompositionSettings? Options { get; init; }
+
+    /// <summary>The base model by its listed name (GET /api/models); null is the studio's default model.</summary>
+    public string? Model { get; init; }
+
     /// <summary>dpmpp2m, euler, euler_a or ddim.</summary>
     public string Sampler { get; init; } = "dpmpp2m";
 

@@ -14,35 +14,45 @@ namespace CMLoRA.Web.Generation;
 /// reorders. The single <see cref="GenerationWorker"/> runs what this queues.
 /// </summary>
 public sealed class GenerationService(IDbContextFactory<StudioDbContext> dbFactory, GenerationQueue queue, IJobEventSink events,
-    ModelLocator models, ILogger<GenerationService> logger)
+    ModelCatalog models, ILogger<GenerationService> logger)
 {
     /// <summary>How requests are stored in <see cref="GenerationJobRecord.RequestJson"/>.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Checks a request without queueing it: every problem, or an empty list.</summary>
-    public async Task<IReadOnlyList<string>> ValidateAsync(CurrentUser user, GenerationRequest request, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> ValidateAsync(CurrentUser user, GenerationRequest request, CancellationToken cancellationToken = default) =>
+        (await CheckAsync(user, request, cancellationToken)).Errors;
+
+    private async Task<(List<string> Errors, StudioModel? Model)> CheckAsync(CurrentUser user, GenerationRequest request, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = (request.Loras ?? []).Select(l => l.LoraId).Distinct().ToList();
         var found = await db.Loras.AsNoTracking().Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
-        var errors = RequestValidator.Validate(request, user, found).ToList();
-        if (models.Resolve() is { Error: { } missing }) errors.Add(missing);
-        return errors;
+        var (model, modelError) = models.Find(request.Model);
+        var errors = RequestValidator.Validate(request, user, found, model).ToList();
+        if (modelError is not null) errors.Add(modelError);
+        return (errors, model);
     }
 
     /// <summary>Validates and queues; the job's position is announced to the event sink.</summary>
     public async Task<ServiceResult<JobDto>> SubmitAsync(CurrentUser user, GenerationRequest request, CancellationToken cancellationToken = default)
     {
-        var errors = await ValidateAsync(user, request, cancellationToken);
+        var (errors, model) = await CheckAsync(user, request, cancellationToken);
         if (errors.Count > 0) return ServiceResult<JobDto>.Invalid(string.Join(" ", errors));
 
-        // The seed is fixed now, so a restart or "re-run exactly" makes the same image.
+        // The seed, the model and every option are fixed now, so a restart, a later engine with other defaults or
+        // "re-run exactly" makes the same image. Without LoRAs the base model runs alone: method none and its options.
+        var loras = request.Loras ?? [];
+        var method = RequestValidator.ParseMethod(request.Method)!.Value;
+        var runs = loras.Count == 0 ? Engine.Composition.CompositionMethod.None : method;
         var stored = request with
         {
             Prompt = request.Prompt ?? "",
             NegativePrompt = request.NegativePrompt ?? "",
-            Loras = request.Loras ?? [],
-            Method = RequestValidator.ParseMethod(request.Method)!.Value.ToString(),
+            Loras = loras,
+            Method = runs.ToString(),
+            Options = CompositionSettingsMapper.FromEngine(CompositionSettingsMapper.ToEngine(runs, request.Options)),
+            Model = model!.Name,
             Seed = request.Seed is null or -1 ? RandomNumberGenerator.GetInt32(int.MaxValue) : request.Seed,
         };
         var job = new GenerationJobRecord
@@ -50,7 +60,8 @@ public sealed class GenerationService(IDbContextFactory<StudioDbContext> dbFacto
             OwnerId = user.Id,
             Status = GenerationJobStatus.Queued,
             RequestJson = JsonSerializer.Serialize(stored, Json),
-            Method = stored.Loras.Count == 0 ? nameof(Engine.Composition.CompositionMethod.None) : stored.Method,
+            ModelName = model.Name,
+            Method = runs.ToString(),
             Steps = stored.Steps,
             ImageCount = stored.BatchCount,
             Visibility = stored.Visibility,
@@ -190,6 +201,7 @@ public sealed class GenerationService(IDbContextFactory<StudioDbContext> dbFacto
             .Select(i => i.Id).ToListAsync(cancellationToken);
         int? position = null;
         double? eta = null;
+        string? phase = null;
         int step = job.Step;
         if (QueueOrder.IsWaiting(job.Status))
         {
@@ -202,11 +214,12 @@ public sealed class GenerationService(IDbContextFactory<StudioDbContext> dbFacto
             position = 0;
             step = r.Step;
             eta = r.EtaSeconds;
+            phase = r.Phase;
         }
         var request = JsonSerializer.Deserialize<GenerationRequest>(job.RequestJson, Json);
         return new JobDto(job.Id, job.OwnerId, names.GetValueOrDefault(job.OwnerId, ""), job.Status, job.Method, job.Steps, job.ImageCount,
             step, job.Steps * job.ImageCount, position, eta, job.CreatedUtc, job.StartedUtc, job.FinishedUtc, job.Error, job.RequeueCount,
-            job.AdminPriority, job.Visibility, images, request);
+            job.AdminPriority, job.Visibility, images, request, job.ModelName, phase);
     }
 
     internal static async Task<Dictionary<string, string>> OwnerNamesAsync(StudioDbContext db, IEnumerable<string> ids, CancellationToken cancellationToken)

@@ -9,12 +9,13 @@ using Microsoft.EntityFrameworkCore;
 namespace CMLoRA.Web.Generation;
 
 /// <summary>
-/// The single worker: owns the model (through <see cref="GeneratorHost"/>) and runs one job at a time in fair order.
+/// The single worker: owns the loaded model (through <see cref="GeneratorHost"/>, which switches models when a job names
+/// another) and runs one job at a time in fair order.
 /// Every phase is written to the database before and after it runs, so a crash loses nothing: on start-up a job left
 /// Running is marked Interrupted and runs again once (images it already stored are kept and not made twice).
 /// </summary>
 public sealed class GenerationWorker(IDbContextFactory<StudioDbContext> dbFactory, GenerationQueue queue, GeneratorHost host,
-    IJobEventSink events, StudioPaths paths, ILogger<GenerationWorker> logger) : BackgroundService
+    ModelCatalog models, IJobEventSink events, StudioPaths paths, ILogger<GenerationWorker> logger) : BackgroundService
 {
     /// <summary>The worker looks for work at least this often even without a wake-up.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
@@ -100,6 +101,7 @@ public sealed class GenerationWorker(IDbContextFactory<StudioDbContext> dbFactor
     internal IDbContextFactory<StudioDbContext> Db => dbFactory;
     internal GenerationQueue Queue => queue;
     internal GeneratorHost Host => host;
+    internal ModelCatalog Models => models;
     internal IJobEventSink Events => events;
     internal StudioPaths Paths => paths;
     internal ILogger Logger => logger;

@@ -1,59 +1,78 @@
-using System.Security.Cryptography;
 using CMLoRA.Engine.Devices;
 using CMLoRA.Engine.Generation;
+using CMLoRA.Engine.Recipes;
 
 namespace CMLoRA.Web.Generation;
 
 /// <summary>
-/// Owns the one loaded model. Loaded on first use, on the worker's thread (never during start-up), and kept for the
-/// life of the studio; only the worker touches it.
+/// Owns the one loaded model. Loaded on first use, on the worker's thread (never during start-up), and kept until a
+/// job asks for another model, which replaces it (the old one is freed first, so two models never share memory).
+/// Only the worker touches it.
 /// </summary>
-public sealed class GeneratorHost(ModelLocator locator, ComputeDevice device, ILogger<GeneratorHost> logger) : IDisposable
+public sealed class GeneratorHost(ComputeDevice device, ILogger<GeneratorHost> logger) : IDisposable
 {
     private StableDiffusionGenerator? _generator;
+    private string? _path;
+    private readonly Dictionary<(string Path, string Stamp), ModelIdentity> _hashes = [];
 
-    /// <summary>SHA-256 over the model's weight files (sorted by relative path), lower-case hex; empty before loading.</summary>
-    public string ModelSha256 { get; private set; } = "";
+    /// <summary>The settings every model is loaded with (the recipe records them).</summary>
+    public GeneratorSettings Settings { get; } = new(device);
 
-    /// <summary>A1111-style short model hash: the first 10 hex of <see cref="ModelSha256"/>.</summary>
-    public string ModelHash => ModelSha256.Length >= 10 ? ModelSha256[..10] : ModelSha256;
+    /// <summary>The loaded model's name and content hash (<see cref="ModelHashing"/>); null before the first load.</summary>
+    public ModelIdentity? Identity { get; private set; }
 
-    /// <summary>The model's name: its folder or file name.</summary>
-    public string ModelName { get; private set; } = "";
+    /// <summary>True when <paramref name="model"/> is the one loaded now (no load needed).</summary>
+    public bool IsLoaded(StudioModel model) => _generator is not null && _path == model.Path;
 
-    /// <summary>The loaded generator; loads it first when needed. Throws with a plain message when no model is available.</summary>
-    public StableDiffusionGenerator Get()
+    /// <summary>The generator of <paramref name="model"/>, loading it (and freeing the previous one) when needed.</summary>
+    public StableDiffusionGenerator Get(StudioModel model)
     {
-        if (_generator is not null) return _generator;
-        var (path, error) = locator.Resolve();
-        if (path is null) throw new InvalidOperationException(error);
-        logger.LogInformation("Loading the model {Path} on {Device}", path, device.Device);
-        var generator = StableDiffusionGenerator.Load(path, new GeneratorSettings(device));
-        ModelSha256 = HashModel(path);
-        ModelName = Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
+        ArgumentNullException.ThrowIfNull(model);
+        if (_generator is not null && _path == model.Path) return _generator;
+        if (_generator is not null)
+        {
+            logger.LogInformation("Switching model from {Old} to {New}", Identity?.Name, model.Name);
+            _generator.Dispose();
+            _generator = null;
+            _path = null;
+            Identity = null;
+        }
+        logger.LogInformation("Loading the model {Name} ({Path}) on {Device}", model.Name, model.Path, device.Device);
+        var generator = StableDiffusionGenerator.Load(model.Path, Settings);
+        try
+        {
+            Identity = Hash(model);
+        }
+        catch
+        {
+            generator.Dispose();
+            throw;
+        }
         _generator = generator;
-        logger.LogInformation("Model {Name} loaded (hash {Hash})", ModelName, ModelHash);
+        _path = model.Path;
+        logger.LogInformation("Model {Name} loaded (hash {Hash})", model.Name, Identity.AutoV2);
         return generator;
     }
 
-    // A single-file checkpoint hashes like A1111's (its SHA-256); a diffusers folder hashes its weight files in order.
-    private static string HashModel(string path)
+    // Hashing reads every weight byte, so a model's hash is kept for as long as its files are unchanged.
+    private ModelIdentity Hash(StudioModel model)
+    {
+        var key = (model.Path, Stamp(model.Path));
+        if (!_hashes.TryGetValue(key, out var identity))
+            _hashes[key] = identity = ModelHashing.Compute(model.Path);
+        // The recipe names the model as the studio lists it (and requests name it).
+        return identity with { Name = model.Name };
+    }
+
+    private static string Stamp(string path)
     {
         if (File.Exists(path))
         {
-            using var stream = File.OpenRead(path);
-            return Convert.ToHexStringLower(SHA256.HashData(stream));
+            var info = new FileInfo(path);
+            return $"{info.Length}:{info.LastWriteTimeUtc.Ticks}";
         }
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        foreach (string file in Directory.EnumerateFiles(path, "*.safetensors", SearchOption.AllDirectories)
-                     .OrderBy(f => Path.GetRelativePath(path, f), StringComparer.Ordinal))
-        {
-            using var stream = File.OpenRead(file);
-            int read;
-            while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Select(f => new FileInfo(f)).ToList();
+        return $"{files.Count}:{files.Sum(f => f.Length)}:{(files.Count == 0 ? 0 : files.Max(f => f.LastWriteTimeUtc.Ticks))}";
     }
 
     public void Dispose() => _generator?.Dispose();

@@ -3,7 +3,11 @@ using CMLoRA.Storage;
 
 namespace CMLoRA.Web.Generation;
 
-/// <summary>One generated image's metadata; <see cref="Recipe"/> is everything needed to reproduce it.</summary>
+/// <summary>
+/// One generated image's metadata. <see cref="Recipe"/> is everything needed to reproduce it: the engine's recipe, the
+/// same JSON as the PNG's cmlora-recipe chunk (docs/recipes.md); <see cref="LoraIds"/> are the library ids of its LoRAs
+/// in the recipe's order (null where unknown).
+/// </summary>
 public sealed record ImageDto(
     Guid Id,
     Guid JobId,
@@ -15,6 +19,7 @@ public sealed record ImageDto(
     long Seed,
     string Method,
     string ModelHash,
+    string ModelName,
     Visibility Visibility,
     bool Starred,
     DateTimeOffset CreatedUtc,
@@ -22,7 +27,8 @@ public sealed record ImageDto(
     double DenoiseSeconds,
     double DecodeSeconds,
     string Infotext,
-    JsonElement Recipe);
+    JsonElement Recipe,
+    IReadOnlyList<Guid?> LoraIds);
 
 /// <summary>Filters of the image history; all optional.</summary>
 public sealed record ImageQuery

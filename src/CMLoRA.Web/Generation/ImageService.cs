@@ -74,17 +74,36 @@ public sealed class ImageService(IDbContextFactory<StudioDbContext> dbFactory, S
     /// <summary>The request that makes this image again exactly (seed included, batch of one), or null.</summary>
     public async Task<GenerationRequest?> RerunRequestAsync(CurrentUser user, Guid id, CancellationToken cancellationToken = default)
     {
-        var image = await GetAsync(user, id, cancellationToken);
-        if (image is null) return null;
-        var recipe = image.Recipe.Deserialize<ImageRecipe>(GenerationService.Json)!;
-        return recipe.ToRequest(recipe.Loras.OrderBy(l => l.Order).Select(l => new LoraUse(l.LibraryId, l.Weight)).ToList());
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var image = await db.GeneratedImages.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        if (image is null || !CanView(user, image)) return null;
+        return StoredRecipe.Read(image.RecipeJson, image.LoraIds)?.ToRequest();
     }
+
+    /// <summary>The image's recipe as the studio reads it (old shapes converted), or null when the user may not see it.</summary>
+    public async Task<StoredRecipe?> RecipeAsync(CurrentUser user, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var image = await db.GeneratedImages.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        return image is null || !CanView(user, image) ? null : StoredRecipe.Read(image.RecipeJson, image.LoraIds);
+    }
+
+    private static readonly JsonElement EmptyObject = JsonSerializer.SerializeToElement(new { });
 
     private static ImageDto ToDto(GeneratedImage i, IReadOnlyDictionary<string, string> names)
     {
-        using var recipe = JsonDocument.Parse(i.RecipeJson);
+        // Every image answers with the engine's recipe; images stored in the studio's older shape are converted.
+        var stored = StoredRecipe.Read(i.RecipeJson, i.LoraIds);
+        JsonElement recipe;
+        if (stored is { Legacy: false })
+        {
+            using var document = JsonDocument.Parse(i.RecipeJson);
+            recipe = document.RootElement.Clone();
+        }
+        else recipe = stored?.ToJson() ?? EmptyObject;
+        string modelName = i.ModelName.Length > 0 ? i.ModelName : stored?.Recipe.Model.Name ?? "";
         return new ImageDto(i.Id, i.JobId, i.OwnerId, names.GetValueOrDefault(i.OwnerId, ""), i.BatchIndex, i.Width, i.Height, i.Seed, i.Method,
-            i.ModelHash, i.Visibility, i.Starred, i.CreatedUtc, i.TextEncodeSeconds, i.DenoiseSeconds, i.DecodeSeconds, i.Infotext,
-            recipe.RootElement.Clone());
+            i.ModelHash, modelName, i.Visibility, i.Starred, i.CreatedUtc, i.TextEncodeSeconds, i.DenoiseSeconds, i.DecodeSeconds, i.Infotext,
+            recipe, stored?.LoraIds ?? []);
     }
 }

@@ -5,7 +5,8 @@ namespace CMLoRA.Web.Generation;
 
 /// <summary>
 /// One job as its viewer may see it. <see cref="Request"/> (prompts, LoRAs) is only filled for its owner, admins and,
-/// for team-visible jobs, team members.
+/// for team-visible jobs, team members. <see cref="Model"/> is the base model's listed name; <see cref="Phase"/> is
+/// "loading model" or "generating" while the job runs, else null.
 /// </summary>
 public sealed record JobDto(
     Guid Id,
@@ -27,7 +28,9 @@ public sealed record JobDto(
     int? AdminPriority,
     Visibility Visibility,
     IReadOnlyList<Guid> ImageIds,
-    GenerationRequest? Request);
+    GenerationRequest? Request,
+    string Model,
+    string? Phase);
 
 /// <summary>
 /// A line of the queue page: the running job (position 0) and every waiting job in the order they will run (1, 2, …).

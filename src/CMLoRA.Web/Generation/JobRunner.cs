@@ -1,6 +1,9 @@
 using System.Text.Json;
+using CMLoRA.Engine.Composition;
 using CMLoRA.Engine.Generation;
+using CMLoRA.Engine.Lora;
 using CMLoRA.Engine.Pipelines;
+using CMLoRA.Engine.Recipes;
 using CMLoRA.Storage.Generation;
 using CMLoRA.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -31,9 +34,21 @@ internal static class JobRunner
                     running.Cancellation.Cancel();
             await worker.PublishAsync(() => worker.Events.StartedAsync(new JobStarted(job.Id, job.OwnerId, total, job.Method)));
 
-            var (loras, recipeLoras) = await ResolveLorasAsync(worker, request, stoppingToken);
-            var generator = await Task.Run(worker.Host.Get, token);
-            var method = RequestValidator.ParseMethod(request.Method)!.Value;
+            var (loras, hashes, libraryIds) = await ResolveLorasAsync(worker, request, stoppingToken);
+            var (model, modelError) = worker.Models.Find(request.Model);
+            if (model is null) throw new JobFailure(modelError!);
+            if (!worker.Host.IsLoaded(model))
+            {
+                // Loading takes from a moment (the tiny model) to a minute (SD 1.5 on a slow disk); the job says so meanwhile.
+                running.Phase = RunningJob.LoadingModel;
+                worker.Logger.LogInformation("Job {JobId} needs model {Model}; loading it", job.Id, model.Name);
+            }
+            var generator = await Task.Run(() => worker.Host.Get(model), token);
+            running.Phase = RunningJob.Generating;
+            var identity = worker.Host.Identity!;
+            var method = loras.Count == 0 ? CompositionMethod.None : RequestValidator.ParseMethod(request.Method)!.Value;
+            // Stored requests carry every option; a request stored before options existed gets the defaults.
+            var options = CompositionSettingsMapper.ToEngine(method, request.Options);
             int previewEvery = Math.Max(1, (int)Math.Ceiling(job.Steps / (double)PreviewsPerImage));
             var lastWrite = DateTime.UtcNow;
 
@@ -42,7 +57,7 @@ internal static class JobRunner
                 if (done.Contains(index)) continue;
                 token.ThrowIfCancellationRequested();
                 long seed = (request.Seed ?? 0) + index;
-                var engineJob = new GenerationJob(request.Prompt, request.NegativePrompt, loras, method, null,
+                var engineJob = new GenerationJob(request.Prompt, request.NegativePrompt, loras, method, options,
                     new TextToImageRequest(request.Width, request.Height, request.Steps, request.Cfg, seed, request.Sampler), request.ClipSkip);
                 int before = done.Count * job.Steps;
                 var output = await Task.Run(() => generator.Generate(engineJob, progress =>
@@ -66,7 +81,8 @@ internal static class JobRunner
                         db.GenerationJobs.Where(j => j.Id == job.Id).ExecuteUpdate(s => s.SetProperty(j => j.Step, step));
                     }
                 }, token), token);
-                await StoreImageAsync(worker, job, request, output, recipeLoras, index, seed, stoppingToken);
+                var recipe = GenerationRecipe.From(output, identity, worker.Host.Settings, l => hashes[l.ResolvedId]);
+                await StoreImageAsync(worker, job, request, output, recipe, libraryIds, index, stoppingToken);
                 done.Add(index);
             }
 
@@ -99,43 +115,46 @@ internal static class JobRunner
         }
     }
 
-    private static async Task<(List<LoraRequest>, List<RecipeLora>)> ResolveLorasAsync(GenerationWorker worker, GenerationRequest request, CancellationToken cancellationToken)
+    private static async Task<(List<LoraRequest> Loras, Dictionary<string, LoraFileHashes> Hashes, List<Guid> LibraryIds)> ResolveLorasAsync(
+        GenerationWorker worker, GenerationRequest request, CancellationToken cancellationToken)
     {
         await using var db = await worker.Db.CreateDbContextAsync(cancellationToken);
         var ids = request.Loras.Select(l => l.LoraId).ToList();
         var rows = await db.Loras.AsNoTracking().Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
         var engine = new List<LoraRequest>();
-        var recipe = new List<RecipeLora>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (use, order) in request.Loras.Select((u, i) => (u, i)))
+        var hashes = new Dictionary<string, LoraFileHashes>(StringComparer.Ordinal);
+        var libraryIds = new List<Guid>();
+        foreach (var use in request.Loras)
         {
             if (!rows.TryGetValue(use.LoraId, out var lora))
                 throw new JobFailure($"LoRA {use.LoraId} was deleted after the job was queued.");
             string path = worker.Paths.LoraFile(lora.Sha256);
             if (!File.Exists(path)) throw new JobFailure($"The file of LoRA '{lora.Name}' is missing from the library.");
             // Ids name the LoRA in previews and the recipe; two LoRAs with one name get their library id appended.
-            string id = names.Add(lora.Name) ? lora.Name : $"{lora.Name}-{lora.Id.ToString()[..8]}";
-            names.Add(id);
+            string id = hashes.ContainsKey(lora.Name) ? $"{lora.Name}-{lora.Id.ToString()[..8]}" : lora.Name;
             engine.Add(new LoraRequest(path, (float)use.Weight, Enum.Parse<EngineCategory>(lora.Category.ToString()), lora.FrequencyScore, id));
-            recipe.Add(new RecipeLora(lora.Id, lora.Name, lora.Sha256, lora.AutoV3, use.Weight, order));
+            // The library hashed the file when it was added; the recipe takes those hashes instead of reading the file again.
+            hashes[id] = new LoraFileHashes(lora.FileSize, lora.Sha256, "", lora.AutoV2, string.IsNullOrEmpty(lora.AutoV3) ? null : lora.AutoV3);
+            libraryIds.Add(lora.Id);
         }
-        return (engine, recipe);
+        return (engine, hashes, libraryIds);
     }
 
     private static async Task StoreImageAsync(GenerationWorker worker, GenerationJobRecord job, GenerationRequest request, GenerationOutput output,
-        IReadOnlyList<RecipeLora> loras, int index, long seed, CancellationToken cancellationToken)
+        GenerationRecipe recipe, IReadOnlyList<Guid> libraryIds, int index, CancellationToken cancellationToken)
     {
-        var recipe = ImageRecipe.From(output, request, loras, worker.Host, index, seed);
-        string recipeJson = JsonSerializer.Serialize(recipe, GenerationWorker.Json);
-        string infotext = recipe.ToInfotext();
+        // The PNG carries the engine's recipe (RecipeJson) and A1111 infotext; the row stores the same recipe text.
+        string recipeJson = RecipeJson.Serialize(recipe);
+        string infotext = Infotext.Format(recipe);
         byte[] png = ImageFinalizer.FinalizePng(output.Png, infotext, recipeJson);
 
         var image = new GeneratedImage
         {
-            JobId = job.Id, OwnerId = job.OwnerId, BatchIndex = index, Width = request.Width, Height = request.Height, Seed = seed,
+            JobId = job.Id, OwnerId = job.OwnerId, BatchIndex = index, Width = request.Width, Height = request.Height, Seed = recipe.Seed,
             RecipeJson = recipeJson, Infotext = infotext, Visibility = job.Visibility, CreatedUtc = DateTimeOffset.UtcNow,
             TextEncodeSeconds = output.Stats.TextEncodeSeconds, DenoiseSeconds = output.Stats.DenoiseSeconds, DecodeSeconds = output.Stats.DecodeSeconds,
-            ModelHash = worker.Host.ModelHash, Method = output.Method.ToString(),
+            ModelHash = recipe.Model.AutoV2 ?? "", ModelName = recipe.Model.Name, Method = output.Method.ToString(),
+            LoraIds = StoredRecipe.FormatLoraIds(output.Method == CompositionMethod.None ? [] : libraryIds),
         };
         image.FileName = image.Id + ".png";
         // The file is complete before it gets its name and before the row points at it.

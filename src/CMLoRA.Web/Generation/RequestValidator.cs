@@ -16,7 +16,12 @@ public static class RequestValidator
     /// <summary>The SD 1.x family the studio's engine runs; LoRAs labelled with another family cannot apply.</summary>
     public const string ModelFamily = BaseModelNames.Sd1;
 
-    public static IReadOnlyList<string> Validate(GenerationRequest request, CurrentUser user, IReadOnlyDictionary<Guid, LibraryLora> found)
+    /// <summary>
+    /// Every problem of <paramref name="request"/>; <paramref name="model"/> is the model it names (null when that is
+    /// unknown, which the caller reports), whose family the LoRAs must match.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(GenerationRequest request, CurrentUser user, IReadOnlyDictionary<Guid, LibraryLora> found,
+        StudioModel? model = null)
     {
         var errors = new List<string>();
         string I(double v) => v.ToString(CultureInfo.InvariantCulture);
@@ -40,6 +45,8 @@ public static class RequestValidator
         var method = ParseMethod(request.Method);
         if (method is null)
             errors.Add($"Unknown composition method '{request.Method}': use {string.Join(", ", GenerationLimits.MethodNames)}.");
+        else
+            errors.AddRange(CompositionSettingsValidator.Validate(method.Value, request.Options));
 
         var loras = request.Loras ?? [];
         if (loras.Count > GenerationLimits.MaxLoras)
@@ -57,8 +64,11 @@ public static class RequestValidator
             }
             if (!double.IsFinite(use.Weight) || Math.Abs(use.Weight) > GenerationLimits.MaxLoraWeight)
                 errors.Add($"LoRA '{lora.Name}' has weight {I(use.Weight)}; weights must be between -{I(GenerationLimits.MaxLoraWeight)} and {I(GenerationLimits.MaxLoraWeight)}.");
-            if (lora.BaseModel is not (ModelFamily or BaseModelNames.Unknown))
-                errors.Add($"LoRA '{lora.Name}' is for {lora.BaseModel}, but the model is {ModelFamily}.");
+            string family = model?.BaseModel ?? ModelFamily;
+            if (lora.BaseModel != family && lora.BaseModel != BaseModelNames.Unknown)
+                errors.Add(model is null
+                    ? $"LoRA '{lora.Name}' is for {lora.BaseModel}, but the model is {family}."
+                    : $"LoRA '{lora.Name}' is for {lora.BaseModel}, but the model '{model.Name}' is {family}.");
         }
         return errors;
     }

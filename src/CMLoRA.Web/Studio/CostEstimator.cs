@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CMLoRA.Engine.Composition;
 using CMLoRA.Engine.Recipes;
 using CMLoRA.Storage;
@@ -27,7 +26,7 @@ public sealed class CostEstimator(IDbContextFactory<StudioDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.GeneratedImages.AsNoTracking().Where(i => i.DenoiseSeconds > 0)
             .OrderByDescending(i => i.CreatedUtc).Take(SampleImages)
-            .Select(i => new { i.RecipeJson, i.Width, i.Height, i.TextEncodeSeconds, i.DenoiseSeconds, i.DecodeSeconds })
+            .Select(i => new { i.RecipeJson, i.LoraIds, i.Width, i.Height, i.TextEncodeSeconds, i.DenoiseSeconds, i.DecodeSeconds })
             .ToListAsync(cancellationToken);
         if (rows.Count == 0) return null;
         int width = rows[0].Width, height = rows[0].Height;
@@ -36,19 +35,11 @@ public sealed class CostEstimator(IDbContextFactory<StudioDbContext> dbFactory)
         var decode = new List<double>();
         foreach (var row in rows)
         {
-            ImageRecipe? recipe;
-            try
-            {
-                recipe = JsonSerializer.Deserialize<ImageRecipe>(row.RecipeJson, GenerationService.Json);
-            }
-            catch (JsonException)
-            {
-                continue;
-            }
+            var recipe = StoredRecipe.Read(row.RecipeJson, row.LoraIds)?.Recipe;
             if (recipe?.Stats is not { FullEvaluations: > 0 } stats) continue;
             // Times scale with the pixel count; everything is brought to the size of the newest image.
             double scale = (double)width * height / ((double)row.Width * row.Height);
-            double passes = (stats.FullEvaluations + AssumedShallowFraction * stats.CachedEvaluations) * (recipe.Cfg > 1 ? 2 : 1);
+            double passes = (stats.FullEvaluations + AssumedShallowFraction * stats.CachedEvaluations) * (recipe.CfgScale > 1 ? 2 : 1);
             perPass.Add(row.DenoiseSeconds / passes * scale);
             encode.Add(row.TextEncodeSeconds);
             decode.Add(row.DecodeSeconds * scale);
@@ -57,12 +48,18 @@ public sealed class CostEstimator(IDbContextFactory<StudioDbContext> dbFactory)
         return new SpeedCalibration(width, height, Median(perPass), AssumedShallowFraction, Median(encode), Median(decode));
     }
 
-    /// <summary>The estimate for one image; multiply by the batch count for the whole job.</summary>
+    /// <summary>
+    /// The estimate for one image with the method's <paramref name="options"/> (null: the defaults); multiply by the
+    /// batch count for the whole job.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are out of range.</exception>
     public static GenerationCostEstimate Estimate(string method, IReadOnlyList<LoraSlot> loras, int steps, double cfg, int width, int height,
-        SpeedCalibration? speed)
+        SpeedCalibration? speed, CompositionSettings? options = null)
     {
-        var parsed = RequestValidator.ParseMethod(method) ?? CompositionMethod.None;
-        return GenerationCost.Estimate(parsed, null, loras, Math.Max(1, steps), cfg > 1, speed,
+        var named = RequestValidator.ParseMethod(method) ?? CompositionMethod.None;
+        if (CompositionSettingsValidator.Validate(named, options).Count > 0) throw new ArgumentException("The method's options are out of range.");
+        var runs = loras.Count == 0 ? CompositionMethod.None : named;
+        return GenerationCost.Estimate(runs, CompositionSettingsMapper.ToEngine(runs, options), loras, Math.Max(1, steps), cfg > 1, speed,
             Math.Max(8, width), Math.Max(8, height));
     }
 

@@ -36,7 +36,7 @@ public sealed class HistoryService(IDbContextFactory<StudioDbContext> dbFactory,
             var end = new DateTimeOffset(to.Date.AddDays(1), TimeSpan.Zero);
             query = query.Where(i => i.CreatedUtc < end);
         }
-        // The recipe names each LoRA by library id ("libraryId":"…"); a collection means all of its LoRAs.
+        // The LoraIds column names each LoRA by library id (older rows: their recipe JSON, "libraryId":"…"); a collection means all of its LoRAs.
         var loraIds = new List<Guid>();
         if (filter.LoraId is { } lora) loraIds.Add(lora);
         if (filter.CollectionId is { } collectionId)
@@ -47,8 +47,8 @@ public sealed class HistoryService(IDbContextFactory<StudioDbContext> dbFactory,
         }
         foreach (var id in loraIds.Distinct())
         {
-            string needle = $"\"libraryId\":\"{id}\"";
-            query = query.Where(i => i.RecipeJson.Contains(needle));
+            string column = id.ToString("D"), needle = $"\"libraryId\":\"{id}\"";
+            query = query.Where(i => i.LoraIds.Contains(column) || (i.LoraIds == "" && i.RecipeJson.Contains(needle)));
         }
 
         int page = Math.Max(1, filter.Page), size = Math.Clamp(filter.PageSize, 1, ImageService.MaxPageSize);
@@ -71,14 +71,15 @@ public sealed class HistoryService(IDbContextFactory<StudioDbContext> dbFactory,
     public async Task<IReadOnlyList<HistoryItem>> SameSeedAsync(CurrentUser user, Guid imageId, CancellationToken cancellationToken = default)
     {
         var image = await images.GetAsync(user, imageId, cancellationToken);
-        var recipe = image is null ? null : RecipeKey.Parse(image.Recipe.GetRawText());
+        var recipe = image is null ? null : await images.RecipeAsync(user, imageId, cancellationToken);
         if (image is null || recipe is null) return [];
-        string settings = SettingsKey(recipe), own = RecipeKey.Of(recipe);
+        string settings = RecipeKey.SettingsOf(recipe), own = RecipeKey.Of(recipe);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await Visible(db, user).Where(i => i.Seed == image.Seed && i.Width == image.Width && i.Height == image.Height && i.Id != imageId)
             .OrderByDescending(i => i.CreatedUtc).Take(200).ToListAsync(cancellationToken);
         var seen = new HashSet<string> { own };
-        var matches = rows.Where(r => RecipeKey.Parse(r.RecipeJson) is { } other && SettingsKey(other) == settings && seen.Add(RecipeKey.Of(other))).ToList();
+        var matches = rows.Where(r => RecipeKey.Parse(r.RecipeJson, r.LoraIds) is { } other && RecipeKey.SettingsOf(other) == settings
+                                      && seen.Add(RecipeKey.Of(other))).ToList();
         return await ItemsAsync(db, matches, cancellationToken);
     }
 
@@ -86,38 +87,39 @@ public sealed class HistoryService(IDbContextFactory<StudioDbContext> dbFactory,
     public async Task<AblationGrid?> AblationAsync(CurrentUser user, Guid imageId, CancellationToken cancellationToken = default)
     {
         var image = await images.GetAsync(user, imageId, cancellationToken);
-        var recipe = image is null ? null : RecipeKey.Parse(image.Recipe.GetRawText());
-        if (image is null || recipe is null || recipe.Loras.Count == 0) return null;
+        var stored = image is null ? null : await images.RecipeAsync(user, imageId, cancellationToken);
+        if (image is null || stored is null || stored.Recipe.Loras.Count == 0 || stored.LoraIds.Any(id => id is null)) return null;
 
-        var plan = AblationPlan.For(ToEngineRecipe(recipe));
-        var byName = recipe.Loras.GroupBy(l => l.Name).ToDictionary(g => g.Key, g => g.First());
-        var requests = plan.Select(entry => (entry, request: new GenerationRequest
+        var plan = AblationPlan.For(stored.Recipe);
+        var ids = stored.LorasWithIds.ToDictionary(p => p.Lora.Name, p => p.LibraryId!.Value);
+        // Each cell is the recipe's own request (same model, prompts, seed) with the cell's method, options and LoRAs.
+        var own = stored.ToRequest();
+        var requests = plan.Select(entry => (entry, request: own with
         {
-            Prompt = recipe.Prompt, NegativePrompt = recipe.NegativePrompt, Sampler = recipe.Sampler, Steps = recipe.Steps, Cfg = recipe.Cfg,
-            Width = recipe.Width, Height = recipe.Height, Seed = recipe.Seed, ClipSkip = recipe.ClipSkip, BatchCount = 1,
-            Method = entry.Method.ToString().ToLowerInvariant(),
-            Loras = entry.Recipe.Loras.Select(l => byName[l.Name]).OrderBy(l => l.Order).Select(l => new LoraUse(l.LibraryId, l.Weight)).ToList(),
+            Method = CompositionSettingsMapper.RequestName(entry.Method),
+            Options = entry.Recipe.Options is { } options ? CompositionSettingsMapper.FromEngine(options) : null,
+            Loras = entry.Recipe.Loras.Select(l => new LoraUse(ids[l.Name], StoredRecipe.Weight(l.Weight))).ToList(),
             Visibility = image.OwnerId == user.Id ? image.Visibility : Visibility.Private,
         })).ToList();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var made = new Dictionary<string, Guid>();
         var rows = await Visible(db, user).Where(i => i.Seed == image.Seed && i.Width == image.Width && i.Height == image.Height)
-            .OrderByDescending(i => i.CreatedUtc).Select(i => new { i.Id, i.RecipeJson }).Take(500).ToListAsync(cancellationToken);
+            .OrderByDescending(i => i.CreatedUtc).Select(i => new { i.Id, i.RecipeJson, i.LoraIds }).Take(500).ToListAsync(cancellationToken);
         foreach (var row in rows)
-            if (RecipeKey.Parse(row.RecipeJson) is { } other) made.TryAdd(RecipeKey.Of(other), row.Id);
+            if (RecipeKey.Parse(row.RecipeJson, row.LoraIds) is { } other) made.TryAdd(RecipeKey.Of(other), row.Id);
         var pending = new Dictionary<string, Guid>();
         var jobs = await db.GenerationJobs.AsNoTracking()
             .Where(j => j.OwnerId == user.Id && (j.Status == GenerationJobStatus.Queued || j.Status == GenerationJobStatus.Running
                                                  || j.Status == GenerationJobStatus.Interrupted))
-            .Select(j => new { j.Id, j.RequestJson }).ToListAsync(cancellationToken);
+            .Select(j => new { j.Id, j.RequestJson, j.ModelName }).ToListAsync(cancellationToken);
         foreach (var job in jobs)
             if (System.Text.Json.JsonSerializer.Deserialize<GenerationRequest>(job.RequestJson, GenerationService.Json) is { BatchCount: 1 } q)
-                pending.TryAdd(RecipeKey.Of(q), job.Id);
+                pending.TryAdd(RecipeKey.Of(q, q.Model ?? job.ModelName), job.Id);
 
         var cells = requests.Select(p =>
         {
-            string key = RecipeKey.Of(p.request);
+            string key = RecipeKey.Of(p.request, p.request.Model ?? "");
             Guid? imageFound = p.entry.IsOriginal ? image.Id : made.TryGetValue(key, out var id) ? id : null;
             Guid? jobFound = imageFound is null && pending.TryGetValue(key, out var jobId) ? jobId : null;
             return new AblationCell(p.entry.Key, p.entry.Label, p.entry.Row, p.entry.Column, Infotext.MethodName(p.entry.Method),
@@ -141,20 +143,6 @@ public sealed class HistoryService(IDbContextFactory<StudioDbContext> dbFactory,
         return (await AblationAsync(user, imageId, cancellationToken), errors);
     }
 
-    /// <summary>The history image as the engine's recipe (for <see cref="AblationPlan"/>).</summary>
-    public static GenerationRecipe ToEngineRecipe(ImageRecipe r) => new()
-    {
-        EngineVersion = r.EngineVersion,
-        Model = new ModelIdentity(r.Model.Name, null, string.IsNullOrEmpty(r.Model.Sha256) ? null : r.Model.Sha256, r.Model.Hash),
-        Loras = r.Loras.OrderBy(l => l.Order).Select(l => new Engine.Recipes.RecipeLora(l.Name, l.Sha256, null, l.AutoV3, (float)l.Weight)).ToList(),
-        Method = Enum.TryParse<CompositionMethod>(r.Method, ignoreCase: true, out var method) ? method : CompositionMethod.None,
-        Prompt = r.Prompt, NegativePrompt = r.NegativePrompt, Sampler = r.Sampler, Steps = r.Steps, CfgScale = r.Cfg,
-        Width = r.Width, Height = r.Height, Seed = r.Seed, ClipSkip = r.ClipSkip,
-    };
-
-    private static string SettingsKey(ImageRecipe r) =>
-        RecipeKey.Settings(r.Prompt, r.NegativePrompt, r.Sampler, r.Steps, r.Cfg, r.Width, r.Height, r.Seed, r.ClipSkip);
-
     private static IQueryable<GeneratedImage> Visible(StudioDbContext db, CurrentUser user)
     {
         var query = db.GeneratedImages.AsNoTracking();
@@ -166,9 +154,9 @@ public sealed class HistoryService(IDbContextFactory<StudioDbContext> dbFactory,
         var names = await GenerationService.OwnerNamesAsync(db, rows.Select(r => r.OwnerId), cancellationToken);
         return rows.Select(r =>
         {
-            var recipe = RecipeKey.Parse(r.RecipeJson);
+            var recipe = RecipeKey.Parse(r.RecipeJson, r.LoraIds)?.Recipe;
             return new HistoryItem(r.Id, r.JobId, r.OwnerId, names.GetValueOrDefault(r.OwnerId, ""), r.Method, r.Seed, r.Width, r.Height, r.Starred,
-                r.Visibility, r.CreatedUtc, recipe?.Prompt ?? "", recipe?.Loras.OrderBy(l => l.Order).Select(l => l.Name).ToList() ?? []);
+                r.Visibility, r.CreatedUtc, recipe?.Prompt ?? "", recipe?.Loras.Select(l => l.Name).ToList() ?? []);
         }).ToList();
     }
 }

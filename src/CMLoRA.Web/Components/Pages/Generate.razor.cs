@@ -30,7 +30,7 @@ public partial class Generate
     [Inject] public required CollectionService Collections { get; init; }
     [Inject] public required CostEstimator Cost { get; init; }
     [Inject] public required RecipeRestore Restore { get; init; }
-    [Inject] public required ModelLocator Models { get; init; }
+    [Inject] public required ModelCatalog Models { get; init; }
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     /// <summary>A LoRA of the picker, in the user's order.</summary>
@@ -59,9 +59,14 @@ public partial class Generate
     private IReadOnlyList<PromptTag> _tags = [];
     private readonly Dictionary<string, LoraSummaryDto?> _byName = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyList<LoraSummaryDto> _completions = [];
+    private MudAutocomplete<Guid?>? _loraPicker;
+    private readonly Dictionary<Guid, LoraSummaryDto> _pickerLoras = [];
     private IReadOnlyList<CollectionSummaryDto> _collections = [];
     private SpeedCalibration? _speed;
-    private string _modelName = "", _modelError = "";
+    private IReadOnlyList<StudioModel> _models = [];
+    private string? _model;
+    private string _modelError = "";
+    private readonly MethodOptionsForm _options = new();
 
     private List<string> _errors = [];
     private List<string> _importNotes = [];
@@ -76,8 +81,9 @@ public partial class Generate
         _user = CurrentUser.Require((await AuthenticationState).User);
         _collections = await Collections.ListAsync(_user);
         _speed = await Cost.MeasuredSpeedAsync();
-        var (path, error) = Models.Resolve();
-        _modelName = path is null ? "" : Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
+        _models = Models.List();
+        var (model, error) = Models.Find(null);
+        _model = model?.Name;
         _modelError = error ?? "";
         if (FromImage is { } imageId)
         {
@@ -141,17 +147,29 @@ public partial class Generate
 
     // ---- the picker ----
 
-    private async Task<IEnumerable<LoraSummaryDto>> SearchLorasAsync(string? text, CancellationToken cancellationToken)
+    // The picker's items are library ids, not the summaries: MudAutocomplete keys its list items by item, and a summary
+    // record (it holds lists) never equals the copy the next search returns, so every search (the one on focus, then the
+    // debounced one for the typed text) replaced the list's elements. A click whose press landed on an element that was
+    // replaced before the release reached no item and was lost. Ids are equal across searches, so the elements stay.
+    private async Task<IEnumerable<Guid?>> SearchLorasAsync(string? text, CancellationToken cancellationToken)
     {
         var page = await Library.PageAsync(_user!, new LoraFilter { Search = text, PageSize = 20, Sort = LoraSort.Name }, cancellationToken);
-        return page.Items;
+        foreach (var lora in page.Items) _pickerLoras[lora.Id] = lora;
+        return page.Items.Select(l => (Guid?)l.Id).ToList();
     }
 
-    private void AddLora(LoraSummaryDto? lora)
+    private string PickerName(Guid? id) => id is { } key && _pickerLoras.TryGetValue(key, out var lora) ? lora.Name : "";
+
+    private async Task AddLoraAsync(Guid? id)
     {
-        if (lora is null || _picked.Any(p => p.Lora.Id == lora.Id)) return;
-        _picked.Add(new Picked(lora, lora.PreferredWeight));
-        if (_method == "none") _method = "cmlora";
+        if (id is not { } key || !_pickerLoras.TryGetValue(key, out var lora)) return;
+        if (_picked.All(p => p.Lora.Id != lora.Id))
+        {
+            _picked.Add(new Picked(lora, lora.PreferredWeight));
+            if (_method == "none") _method = "cmlora";
+        }
+        // The picker only adds: it empties for the next LoRA (and picking the same LoRA again after removing it is a change).
+        if (_loraPicker is not null) await _loraPicker.ClearAsync();
     }
 
     private void Move(int index, int delta)
@@ -209,7 +227,7 @@ public partial class Generate
         try
         {
             var slots = ChosenSummaries().Select(l => new LoraSlot(l.Name, Enum.TryParse<EngineCategory>(l.Category.ToString(), out var c) ? c : EngineCategory.Other)).ToList();
-            return CostEstimator.Estimate(_method, slots, _steps, _cfg, _width, _height, _speed);
+            return CostEstimator.Estimate(_method, slots, _steps, _cfg, _width, _height, _speed, MethodSettings());
         }
         catch (ArgumentException)
         {
@@ -219,7 +237,8 @@ public partial class Generate
 
     private GenerationRequest BuildRequest() => new()
     {
-        Prompt = PromptTags.WithoutTags(_prompt), NegativePrompt = _negative.Trim(), Loras = ChosenLoras(), Method = _method, Sampler = _sampler,
+        Prompt = PromptTags.WithoutTags(_prompt), NegativePrompt = _negative.Trim(), Loras = ChosenLoras(), Method = _method,
+        Options = MethodSettings(), Model = _model, Sampler = _sampler,
         Steps = _steps, Cfg = _cfg, Width = _width, Height = _height, Seed = _randomSeed ? -1 : _seed, BatchCount = _batch, ClipSkip = _clipSkip,
         Visibility = _visibility,
     };
@@ -321,6 +340,14 @@ public partial class Generate
             if (await Library.GetAsync(_user!, use.LoraId) is { } lora)
                 _picked.Add(new Picked(Summary(lora), use.Weight));
         _method = RequestValidator.ParseMethod(request.Method) is { } m ? m.ToString().ToLowerInvariant() : "cmlora";
+        if (RequestValidator.ParseMethod(_method) is { } parsed) _options.Load(parsed, request.Options);
+        if (request.Model is { } model && _models.Any(x => x.Available && x.Name == model))
+        {
+            _model = model;
+            _modelError = "";
+        }
+        else if (request.Model is { } missing)
+            _importNotes = [.. _importNotes, $"Model '{missing}' is not available in this studio; the default model is selected."];
         _sampler = Samplers.Any(s => s.Name == request.Sampler) ? request.Sampler : "dpmpp2m";
         _steps = request.Steps;
         _cfg = request.Cfg;
@@ -338,15 +365,7 @@ public partial class Generate
 
     private static string Seconds(double seconds) => seconds < 90 ? $"{seconds:0.#} s" : $"{seconds / 60:0.#} min";
 
-    /// <summary>The options the engine runs the method with (its defaults), shown in the Advanced fold.</summary>
-    private static IReadOnlyList<(string Name, string Value)> MethodOptions(string method) => method switch
-    {
-        "cmlora" => [("Dominant LoRA refresh", new CmLoraOptions().DominantRefresh.ToString()), ("Other LoRAs refresh", new CmLoraOptions().NonDominantRefresh.ToString()),
-            ("Maximum cache age", $"{CmLoraOptions.DefaultMaxAge} steps"), ("Late phase starts at", $"{CmLoraOptions.DefaultLatePhaseStart:P0} of the steps"),
-            ("Feature caches", "on"), ("Batched LoRA runs", "on")],
-        "switch" => [("Steps per LoRA", SwitchOptions.DefaultSwitchStep.ToString()), ("Feature cache", "off")],
-        "composite" => [("Batched LoRA runs", "on"), ("Feature cache", "off")],
-        "merge" => [("Weights", "unnormalised sum (each LoRA at its own weight)"), ("Feature cache", "off")],
-        _ => [],
-    };
+    /// <summary>The Advanced fold's options of the chosen method.</summary>
+    private CompositionSettings? MethodSettings() =>
+        RequestValidator.ParseMethod(_method) is { } method ? _options.ToSettings(method) : null;
 }

@@ -1,3 +1,5 @@
+using CMLoRA.Engine.Recipes;
+using CMLoRA.Engine.Sampling;
 using CMLoRA.Storage;
 using CMLoRA.Web.Accounts;
 using CMLoRA.Web.Generation;
@@ -21,7 +23,7 @@ public partial class HistoryDetail
 
     private CurrentUser? _user;
     private ImageDto? _image;
-    private ImageRecipe? _recipe;
+    private StoredRecipe? _recipe;
     private bool _denied, _busy;
     private string? _error;
     private IReadOnlyList<HistoryItem> _sameSeed = [];
@@ -36,7 +38,7 @@ public partial class HistoryDetail
         _user ??= CurrentUser.Require((await AuthenticationState).User);
         _image = await Images.GetAsync(_user, Id);
         _denied = _image == null;
-        _recipe = _image == null ? null : RecipeKey.Parse(_image.Recipe.GetRawText());
+        _recipe = _image == null ? null : await Images.RecipeAsync(_user, Id);
         _sameSeed = _image == null ? [] : await HistoryService.SameSeedAsync(_user, Id);
         _compareWith = _sameSeed.FirstOrDefault();
         _rerunJob = null;
@@ -80,6 +82,18 @@ public partial class HistoryDetail
         finally
         {
             _busy = false;
+        }
+    }
+
+    private static string SamplerLabel(string sampler)
+    {
+        try
+        {
+            return SamplerNames.A1111Name(SamplerFactory.ParseName(sampler));
+        }
+        catch (ArgumentException)
+        {
+            return sampler;
         }
     }
 
