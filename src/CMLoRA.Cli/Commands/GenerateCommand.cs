@@ -157,7 +157,7 @@ public static class GenerateCommand
         table.AddRow("sampler", $"{result.Parameters.Sampler}, {result.Parameters.Request.Steps} steps, CFG {result.Parameters.Request.GuidanceScale}");
         table.AddRow("UNet evaluations", $"{result.Stats.FullEvaluations} full + {result.Stats.CachedEvaluations} cached in {result.Stats.UNetCalls} calls" +
                                          (result.Stats.MergedWeights ? " (weights merged)" : ""));
-        table.AddRow("time", $"text {result.Stats.TextEncodeSeconds:F2} s · denoise+decode {result.Stats.DenoiseSeconds:F2} s");
+        table.AddRow("time", $"text {result.Stats.TextEncodeSeconds:F2} s · denoise {result.Stats.DenoiseSeconds:F2} s · decode {result.Stats.DecodeSeconds:F2} s");
         console.Write(table);
     }
 }

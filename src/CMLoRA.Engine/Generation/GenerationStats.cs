@@ -8,7 +8,7 @@ namespace CMLoRA.Engine.Generation;
 /// <param name="LatentHighFrequency">The online signal: high-frequency score of the latents after each step (null where the latent is too small).</param>
 /// <param name="DominantLora">CMLoRA: the dominant LoRA's id at each step; null for other methods.</param>
 /// <param name="TextEncodeSeconds">Time to encode both prompts.</param>
-/// <param name="DenoiseSeconds">Time of the sampling loop.</param>
+/// <param name="DenoiseSeconds">Time of the sampling loop (UNet and sampler steps; the VAE decode is not part of it).</param>
 /// <param name="DecodeSeconds">Time of the VAE decode and PNG encoding.</param>
 public sealed record GenerationStats(
     int FullEvaluations,

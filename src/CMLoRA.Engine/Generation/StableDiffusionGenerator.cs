@@ -148,16 +148,17 @@ public sealed class StableDiffusionGenerator : IDisposable
                 string? dominant = denoiser.Plans.Count > 0 && denoiser.Plans[^1].DominantLora is { } d ? slots[d].Id : null;
                 progress?.Invoke(new GenerationProgress(step.Step, step.Total, step.Elapsed, dominant, step.RenderPreview));
             }, cancellationToken: cancellationToken);
-            var denoiseSeconds = (clock.Elapsed - denoiseStart).TotalSeconds;
+            // The pipeline decodes before it returns; its decode time belongs to the decode, not the denoise.
+            var denoiseSeconds = (clock.Elapsed - denoiseStart - result.DecodeTime).TotalSeconds;
 
             // 5. PNG
-            var decodeStart = clock.Elapsed;
+            var encodeStart = clock.Elapsed;
             byte[] png = PngEncoding.Encode(result.Image!);
             var dominantPerStep = method == CompositionMethod.CmLora
                 ? denoiser.Plans.Select(p => p.DominantLora is { } i ? slots[i].Id : null).ToList()
                 : null;
             var stats = new GenerationStats(denoiser.FullEvaluations, denoiser.CachedEvaluations, denoiser.UNetCalls, merged,
-                latentSignal, dominantPerStep, textSeconds, denoiseSeconds, (clock.Elapsed - decodeStart).TotalSeconds);
+                latentSignal, dominantPerStep, textSeconds, denoiseSeconds, (result.DecodeTime + clock.Elapsed - encodeStart).TotalSeconds);
             // The order CmLoraSchedule derives from the same slots and options, recorded for the image's record.
             var frequencyOrder = method == CompositionMethod.CmLora
                 ? LoraOrdering.Order(slots, ((CmLoraOptions?)job.Options ?? new CmLoraOptions()).Ordering)

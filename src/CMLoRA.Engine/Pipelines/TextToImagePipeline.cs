@@ -104,14 +104,19 @@ public sealed class TextToImagePipeline
 
             // 6. Decode: image = clamp(decode(latents / 0.18215) / 2 + 0.5, 0, 1)
             Tensor? image = null;
+            var decodeTime = TimeSpan.Zero;
             if (_decoder is not null)
             {
-                using var scope = NewDisposeScope();
-                var decoded = _decoder(latents / VaeScalingFactor);
-                image = (decoded / 2 + 0.5).clamp(0, 1).MoveToOuterDisposeScope();
+                var decodeStart = clock.Elapsed;
+                using (var scope = NewDisposeScope())
+                {
+                    var decoded = _decoder(latents / VaeScalingFactor);
+                    image = (decoded / 2 + 0.5).clamp(0, 1).MoveToOuterDisposeScope();
+                }
+                decodeTime = clock.Elapsed - decodeStart;
             }
             var parameters = new GenerationParameters(request, sampler.Kind, sampler.Config, plan.Timesteps, plan.Sigmas, plan.InitNoiseSigma, noise);
-            return new TextToImageResult(parameters, latents, image, stepTimes, clock.Elapsed);
+            return new TextToImageResult(parameters, latents, image, stepTimes, clock.Elapsed, decodeTime);
         }
         catch
         {

@@ -8,7 +8,7 @@ namespace CMLoRA.Engine.Recipes;
 /// <param name="UNetCalls">UNet forward calls (a batched multi-adapter call counts once).</param>
 /// <param name="MergedWeights">True when the LoRAs were folded into the weights for the whole image.</param>
 /// <param name="TextEncodeSeconds">Time to encode both prompts.</param>
-/// <param name="DenoiseSeconds">Time of the sampling loop.</param>
+/// <param name="DenoiseSeconds">Time of the sampling loop (UNet and sampler steps; the VAE decode is not part of it).</param>
 /// <param name="DecodeSeconds">Time of the VAE decode and PNG encoding.</param>
 public sealed record RecipeStats(
     int FullEvaluations,

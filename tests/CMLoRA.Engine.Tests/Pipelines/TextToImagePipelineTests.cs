@@ -157,6 +157,23 @@ public class TextToImagePipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TheDecodeIsTimedApartFromTheSteps()
+    {
+        var slowDecode = new TextToImagePipeline((_, _, x, t, c) => x * 0.1, latents =>
+        {
+            Thread.Sleep(300);
+            return zeros(1, 3, 16, 32);
+        });
+        using var decoded = slowDecode.Generate(SmallRequest(steps: 2), Embeds(), Embeds());
+        Assert.True(decoded.DecodeTime >= TimeSpan.FromMilliseconds(300), $"decode {decoded.DecodeTime}");
+        var steps = decoded.StepTimes.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+        Assert.True(decoded.Elapsed >= steps + decoded.DecodeTime, $"{decoded.Elapsed} < steps {steps} + decode {decoded.DecodeTime}");
+
+        using var latentsOnly = new TextToImagePipeline((_, _, x, t, c) => x * 0.1).Generate(SmallRequest(steps: 2), Embeds(), Embeds());
+        Assert.Equal(TimeSpan.Zero, latentsOnly.DecodeTime);
+    }
+
+    [Fact]
     public void ALongRunLeavesNoLiveTensorsBehind()
     {
         var pipeline = new TextToImagePipeline((_, _, x, t, c) => x * 0.1);
