@@ -24,12 +24,17 @@ stage vae "$work/vae" "$work/vae/vae/config.json" \
 stage model "$work/model" "$work/model.done" \
   train model --run "$work/model" --vae "$work/vae" --steps 1000 --batch 32 --dataset 4096 --seed 2
 touch "$work/model.done"
+# The shipped model was trained for 1000 steps and then extended to 3000 (the cosine schedule restarts over the new
+# total at step 1000); this second stage reproduces that history exactly.
+stage "model to 3000" "$work/model" "$work/model-3000.done" \
+  train model --run "$work/model" --steps 3000
+touch "$work/model-3000.done"
 if [[ ! -f "$out/model_index.json" ]]; then $cmlora train export --run "$work/model" --out "$out"; fi
 
 for trigger in boovik zorbly kronvel quillop vashtor fendrel nimbrae thalvoo zipplet kazzuk; do
   lora="$out/loras/$trigger.safetensors"
   stage "lora $trigger" "$work/lora-$trigger" "$lora" \
     train lora --model "$out" --concept "$trigger" --out "$lora" --run "$work/lora-$trigger" \
-      --steps 100 --batch 16 --rank 4 --seed 3 --fp16
+      --steps 150 --batch 16 --rank 4 --lr 0.003 --seed 3 --fp16
 done
 echo "== all stages done"

@@ -11,7 +11,7 @@ public class BenchQualityCommandTests
     public async Task RunsTheTinyModelWithTwoLorasPrintsTheTablesAndResumes()
     {
         using var temp = new TempDirectory();
-        string model = CMLoRA.Engine.Tests.Support.TinyModelFolder.Create(temp.Path);
+        string model = TinyModelFolder.Create(temp.Path);
         string loras = Path.Combine(temp.Path, "loras");
         Directory.CreateDirectory(loras);
         using (var generator = StableDiffusionGenerator.Load(model))

@@ -10,7 +10,7 @@ public class DemoLoraNameTests
     /// <summary>The tiny model as a folder with a loras/ subfolder holding its LoRA under a demo trigger name.</summary>
     public static string TinyModelWithDemoLoras(string parent)
     {
-        string model = CMLoRA.Engine.Tests.Support.TinyModelFolder.Create(parent);
+        string model = TinyModelFolder.Create(parent);
         Directory.CreateDirectory(Path.Combine(model, "loras"));
         File.Copy(RepoPaths.TinyLora, Path.Combine(model, "loras", "boovik.safetensors"));
         File.Copy(RepoPaths.TinyLora, Path.Combine(model, "loras", "kronvel.safetensors"));

@@ -11,7 +11,7 @@ public class GenerateCommandTests
     public async Task GeneratesAPngFromTheTinyModelWithALora(string method)
     {
         using var temp = new TempDirectory();
-        string model = CMLoRA.Engine.Tests.Support.TinyModelFolder.Create(temp.Path);
+        string model = TinyModelFolder.Create(temp.Path);
         string output = temp.File("out.png");
 
         var result = await CliRunner.RunAsync("generate", "--model", model, "--prompt", "a red circle", "--steps", "4",
@@ -28,7 +28,7 @@ public class GenerateCommandTests
     public async Task AMissingLoraFileIsABadInput()
     {
         using var temp = new TempDirectory();
-        string model = CMLoRA.Engine.Tests.Support.TinyModelFolder.Create(temp.Path);
+        string model = TinyModelFolder.Create(temp.Path);
         var result = await CliRunner.RunAsync("generate", "--model", model, "--prompt", "x", "--out", temp.File("o.png"),
             "--lora", "/nowhere/missing.safetensors");
         Assert.Equal(2, result.ExitCode);

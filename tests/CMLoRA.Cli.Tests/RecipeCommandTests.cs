@@ -12,7 +12,7 @@ public class RecipeCommandTests
     public async Task GenerateEmbedsARecipeThatRecipeJsonPrintsAndThatReRunsToTheSamePixels()
     {
         using var temp = new TempDirectory();
-        string model = CMLoRA.Engine.Tests.Support.TinyModelFolder.Create(temp.Path);
+        string model = TinyModelFolder.Create(temp.Path);
         string output = temp.File("out.png");
         var generated = await CliRunner.RunAsync("generate", "--model", model, "--prompt", "a red circle", "--negative", "blurry", "--steps", "4",
             "--seed", "5", "--threads", "1", "--out", output, "--lora", RepoPaths.TinyLora + ":0.8:character", "--method", "cmlora");
@@ -38,7 +38,7 @@ public class RecipeCommandTests
     public async Task RecipePrintsTheInfotextAndASummary()
     {
         using var temp = new TempDirectory();
-        string model = CMLoRA.Engine.Tests.Support.TinyModelFolder.Create(temp.Path);
+        string model = TinyModelFolder.Create(temp.Path);
         string output = temp.File("base.png");
         var generated = await CliRunner.RunAsync("generate", "--model", model, "--prompt", "a blue square", "--steps", "2", "--seed", "9",
             "--threads", "1", "--out", output);

@@ -156,9 +156,9 @@ public class DemoLibraryTests
     public async Task ADemoLoraWithoutAProfileIsProfiledInTheBackgroundWithTheDefaultModelAsync()
     {
         using var demo = new DemoFolder();
-        string model = CMLoRA.Engine.Tests.Support.TinyModelFolder.Create(demo.Path);
+        string model = CMLoRA.Engine.TestSupport.TinyModelFolder.Create(demo.Path);
         string loras = Directory.CreateDirectory(Path.Combine(demo.Path, "loras")).FullName;
-        File.Copy(Path.Combine(CMLoRA.Engine.Tests.Support.RepoPaths.TinyReference, "weights", "lora", "lora_kohya.safetensors"),
+        File.Copy(Path.Combine(CMLoRA.Engine.TestSupport.RepoPaths.TinyReference, "weights", "lora", "lora_kohya.safetensors"),
             Path.Combine(loras, "boovik.safetensors"));
         var environment = Environment(loras);
         environment["Studio__DefaultModelPath"] = model;

@@ -14,6 +14,7 @@ public static class WorldCommand
         CreateSheet(),
         WorldClassifierCommand.CreateTrain(),
         WorldClassifierCommand.CreateEvaluate(),
+        WorldClassifyCommand.Create(),
     };
 
     private static Command CreateConcepts()

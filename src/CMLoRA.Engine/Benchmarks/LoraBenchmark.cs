@@ -53,7 +53,7 @@ public sealed class LoraBenchmark(LoraBenchmarkOptions options, GeneratorSetting
 
             var methods = MeasureMethods(generator, loras, size);
             var shallow = MeasureShallowPath(generator, size);
-            var ratios = Enumerable.Range(1, options.MaxLoras).Select(n => Ratios(methods, loras, n, shallow.Fraction)).ToList();
+            var ratios = Enumerable.Range(1, options.MaxLoras).Select(n => Ratios(methods, loras, n, shallow.PredictionFraction)).ToList();
             var unmerged = options.UnmergedRanks.Select(r => MeasureUnmerged(generator, folder, r, size)).ToList();
             progress?.Invoke("single adapted layers");
             var kernels = new List<AdapterKernelRow>();

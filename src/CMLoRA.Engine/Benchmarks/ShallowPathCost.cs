@@ -10,8 +10,15 @@ namespace CMLoRA.Engine.Benchmarks;
 /// <param name="CachedGflop">FLOPs of the shallow forward.</param>
 public sealed record ShallowPathCost(double FullSeconds, double CachedSeconds, double FullGflop, double CachedGflop)
 {
-    /// <summary>Cached time over full time.</summary>
+    /// <summary>Cached time over full time, as measured (above 1 when a load spike hit the cached forwards).</summary>
     public double Fraction => CachedSeconds / FullSeconds;
+
+    /// <summary>
+    /// The fraction cost predictions use: <see cref="Fraction"/> bounded to [0, 1], or <see cref="FlopFraction"/> when
+    /// the timing gave no finite value. The shallow path runs a subset of the full forward's layers, so a measured
+    /// fraction above 1 is noise from a shared machine (one slow run decides the median of few), not a cost.
+    /// </summary>
+    public double PredictionFraction => double.IsFinite(Fraction) ? Math.Clamp(Fraction, 0, 1) : FlopFraction;
 
     /// <summary>Cached FLOPs over full FLOPs (the fraction a perfectly efficient engine would see).</summary>
     public double FlopFraction => CachedGflop / FullGflop;

@@ -1,7 +1,7 @@
-using CMLoRA.Engine.Models.Blocks;
 using CMLoRA.Engine.Models.Clip;
 using CMLoRA.Engine.Models.Unet;
 using CMLoRA.Engine.Models.Vae;
+using CMLoRA.Engine.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -89,18 +89,32 @@ public sealed record SyntheticModelConfig(string Name, UNetConfig UNet, VaeConfi
     };
 
     /// <summary>A UNet with this configuration's random initial weights, on <paramref name="device"/>.</summary>
-    public UNet2DConditionModel BuildUNet(Device? device = null) => Seeded(() => new UNet2DConditionModel(UNet, new LayerFactory(device)));
+    public UNet2DConditionModel BuildUNet(Device? device = null) => Seeded(new UNet2DConditionModel(UNet), device);
 
     /// <summary>A VAE with random initial weights.</summary>
-    public AutoencoderKL BuildVae(Device? device = null) => Seeded(() => new AutoencoderKL(Vae, new LayerFactory(device)));
+    public AutoencoderKL BuildVae(Device? device = null) => Seeded(new AutoencoderKL(Vae), device);
 
     /// <summary>A text encoder with random initial weights.</summary>
-    public CLIPTextModel BuildTextEncoder(Device? device = null) => Seeded(() => new CLIPTextModel(TextEncoder, device));
+    public CLIPTextModel BuildTextEncoder(Device? device = null) => Seeded(new CLIPTextModel(TextEncoder), device);
 
-    // Fixed seeds make every benchmark run build the same weights (timings may depend on values: denormals, NaNs).
-    private static T Seeded<T>(Func<T> build)
+    // A fixed seed makes every benchmark run build the same weights (timings may depend on values: denormals, NaNs).
+    // The draws come from a private generator, never torch's global one: reseeding that would change the random
+    // numbers of whatever else runs in the process (tests run in parallel), and their draws would change these weights.
+    // The model is built and drawn on the CPU (the generator's device), then moved.
+    private static T Seeded<T>(T model, Device? device) where T : nn.Module
     {
-        manual_seed(20240601);
-        return build();
+        try
+        {
+            using (var generator = new Generator(WeightSeed))
+                ModelInitialization.Apply(model, generator);
+            return device is null || device.type == DeviceType.CPU ? model : model.to(device);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
+
+    private const ulong WeightSeed = 20240601;
 }

@@ -15,19 +15,22 @@ public static class ParameterLoader
     /// Fills every parameter and persistent buffer of <paramref name="module"/> from <paramref name="bindings"/>.
     /// Nothing is read unless every check passes, so a refused load leaves the module untouched.
     /// </summary>
-    /// <param name="component">Names the component in error messages (for example <c>text_encoder</c>).</param>
+    /// <param name="component">Names the component in error messages (for example <c>text_encoder</c>); the messages
+    /// also name the files the bindings read.</param>
     /// <returns>The number of tensors loaded.</returns>
     /// <exception cref="CheckpointLoadException">a parameter has no tensor, a tensor has no parameter, a parameter
     /// is bound twice, or a shape does not match.</exception>
     public static int Load(nn.Module module, IEnumerable<WeightBinding> bindings, string component)
     {
         var targets = module.state_dict();
+        var files = new List<string>();
         var chosen = new Dictionary<string, WeightBinding>(StringComparer.Ordinal);
         var unexpected = new List<string>();
         var duplicates = new List<string>();
         var badShapes = new List<string>();
         foreach (var binding in bindings)
         {
+            if (!files.Contains(binding.File.Path)) files.Add(binding.File.Path);
             if (!targets.TryGetValue(binding.TargetKey, out var target))
             {
                 unexpected.Add(Describe(binding));
@@ -46,7 +49,7 @@ public static class ParameterLoader
         var missing = targets.Keys.Where(key => !chosen.ContainsKey(key)).ToList();
 
         if (missing.Count + unexpected.Count + duplicates.Count + badShapes.Count > 0)
-            throw new CheckpointLoadException(Report(component, missing, unexpected, duplicates, badShapes));
+            throw new CheckpointLoadException(Report(component, files, missing, unexpected, duplicates, badShapes));
 
         using var guard = no_grad();
         foreach (var (key, binding) in chosen)
@@ -60,9 +63,11 @@ public static class ParameterLoader
     private static string Describe(WeightBinding binding) =>
         binding.TargetKey == binding.SourceKey ? binding.TargetKey : $"{binding.TargetKey} (from {binding.SourceKey})";
 
-    private static string Report(string component, List<string> missing, List<string> unexpected, List<string> duplicates, List<string> badShapes)
+    private static string Report(string component, List<string> files, List<string> missing, List<string> unexpected,
+        List<string> duplicates, List<string> badShapes)
     {
-        var text = new StringBuilder($"{component}: the weights do not fit the model.");
+        string source = files.Count == 0 ? "" : $" in {string.Join(" and ", files.Select(f => $"'{f}'"))}";
+        var text = new StringBuilder($"{component}: the weights{source} do not fit the model.");
         Section(text, "parameters with no tensor in the checkpoint", missing);
         Section(text, "tensors with no parameter in the model", unexpected);
         Section(text, "parameters given more than once", duplicates);
@@ -74,7 +79,7 @@ public static class ParameterLoader
     {
         if (names.Count == 0) return;
         text.Append($" {names.Count} {title}: ").AppendJoin(", ", names.Take(ListedNames));
-        if (names.Count > ListedNames) text.Append(", …");
+        if (names.Count > ListedNames) text.Append($", … ({names.Count - ListedNames} more)");
         text.Append('.');
     }
 }

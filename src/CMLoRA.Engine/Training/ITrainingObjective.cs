@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace CMLoRA.Engine.Training;
 
-/// <summary>What a <see cref="TrainingLoop"/> optimises: the trainable parameters, the modules a checkpoint stores and one step's loss.</summary>
+/// <summary>
+/// What a <see cref="TrainingLoop"/> optimises: the trainable parameters, the modules a checkpoint stores and one step's
+/// loss. A trainer defines only these; the loop does the backward pass, clipping, the update and evaluation.
+/// </summary>
 public interface ITrainingObjective
 {
     /// <summary>The trainer's name in checkpoints: <c>vae</c>, <c>model</c> or <c>lora</c>.</summary>
@@ -16,9 +19,10 @@ public interface ITrainingObjective
     IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>
-    /// Runs the forward and backward pass of the step that follows <paramref name="completedSteps"/> steps and returns
-    /// its loss. Every random draw derives from (run seed, <paramref name="completedSteps"/>), so a resumed run repeats
-    /// the uninterrupted one. Called inside a dispose scope.
+    /// The loss of the step that follows <paramref name="completedSteps"/> steps, a scalar the caller owns: the loop
+    /// runs its backward pass (training) or only reads it (<see cref="TrainingLoop.EvaluateLoss"/>, under no_grad).
+    /// Every random draw derives from (run seed, <paramref name="completedSteps"/>), so a resumed run repeats the
+    /// uninterrupted one. Called inside a dispose scope.
     /// </summary>
-    float ComputeLoss(long completedSteps);
+    Tensor Loss(long completedSteps);
 }

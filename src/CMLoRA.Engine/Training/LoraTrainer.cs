@@ -114,24 +114,12 @@ public sealed class LoraTrainer : ITrainingObjective, IDisposable
     public TrainingResult Train(Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         _loop.Run(progress, cancellationToken);
 
-    /// <inheritdoc/>
-    public float ComputeLoss(long completedSteps)
-    {
-        using var loss = Loss(completedSteps);
-        loss.backward();
-        return loss.item<float>();
-    }
-
-    /// <summary>The loss of the draws of step <paramref name="draw"/> without training (for comparisons before and after).</summary>
-    public float EvaluateLoss(long draw)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        return Loss(draw).item<float>();
-    }
+    /// <summary>The loss of the draws of step <paramref name="draw"/> without training (see <see cref="TrainingLoop.EvaluateLoss"/>).</summary>
+    public float EvaluateLoss(long draw) => _loop.EvaluateLoss(draw);
 
     // Draw order (fixed, so resumed runs repeat): picture indices, posterior noise, caption dropout, timesteps, ε.
-    private Tensor Loss(long step)
+    /// <inheritdoc/>
+    Tensor ITrainingObjective.Loss(long step)
     {
         int batch = Options.BatchSize;
         using var generator = new torch.Generator(unchecked((ulong)WorldRandom.Derive(Options.Seed ^ NoiseStream, step)));

@@ -111,7 +111,12 @@ public sealed class TrainingLoop : IDisposable
             using (GcQuietSection.Enter())
             using (NewDisposeScope())
             {
-                float loss = _objective.ComputeLoss(step);
+                float loss;
+                using (var value = _objective.Loss(step))
+                {
+                    value.backward();
+                    loss = value.item<float>();
+                }
                 double norm = _optimizer.GradientNorm();
                 if (float.IsFinite(loss) && double.IsFinite(norm))
                 {
@@ -126,6 +131,14 @@ public sealed class TrainingLoop : IDisposable
             }
             RecomputedSteps++;
         }
+    }
+
+    /// <summary>The loss of the draws of step <paramref name="draw"/> without training (for comparisons before and after).</summary>
+    public float EvaluateLoss(long draw)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return _objective.Loss(draw).item<float>();
     }
 
     /// <summary>How often one step is computed again before the run gives up.</summary>

@@ -63,23 +63,11 @@ public sealed class VaeTrainer : ITrainingObjective, IDisposable
     public TrainingResult Train(Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         _loop.Run(progress, cancellationToken);
 
+    /// <summary>The loss of the draws of step <paramref name="draw"/> without training (see <see cref="TrainingLoop.EvaluateLoss"/>).</summary>
+    public float EvaluateLoss(long draw) => _loop.EvaluateLoss(draw);
+
     /// <inheritdoc/>
-    public float ComputeLoss(long completedSteps)
-    {
-        using var loss = Loss(completedSteps);
-        loss.backward();
-        return loss.item<float>();
-    }
-
-    /// <summary>The loss of the draws of step <paramref name="draw"/> without training (for comparisons before and after).</summary>
-    public float EvaluateLoss(long draw)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        return Loss(draw).item<float>();
-    }
-
-    private Tensor Loss(long step)
+    Tensor ITrainingObjective.Loss(long step)
     {
         int batch = Options.BatchSize;
         var indices = Enumerable.Range(0, batch)

@@ -64,9 +64,25 @@ public class LoraBenchmarkTests
         Assert.Null(result.Ratios[0].CompositeBatchedOverSequential);
         Assert.NotNull(result.Ratios[1].CmLoraBatchedOverSequential);
         // Predicted from the schedules: N = 2 is 2 full + 2 cached against Composite's 4 full.
-        double f = result.ShallowPath.Fraction;
+        double f = result.ShallowPath.PredictionFraction;
         Assert.Equal((2 + 2 * f) / 4, result.Ratios[1].PredictedCmLoraOverComposite!.Value, 9);
         Assert.InRange(result.ShallowPath.FlopFraction, 0.05, 0.9);
+    }
+
+    // A single cached forward timed during a load spike can take longer than the full one; the prediction must
+    // neither fail on that (CompositionCost refuses fractions outside [0, 1]) nor use it as a cost above a full forward.
+    [Theory]
+    [InlineData(2.0, 1.0, 0.5)]
+    [InlineData(1.0, 1.5, 1.0)]
+    [InlineData(0.0, 0.0, 0.25)]
+    [InlineData(0.0, 1.0, 0.25)]
+    public void PredictionFractionIsTheTimedFractionBoundedToOneOrTheFlopFractionWithoutATiming(double full, double cached, double expected)
+    {
+        var cost = new ShallowPathCost(full, cached, FullGflop: 4, CachedGflop: 1);
+        Assert.Equal(expected, cost.PredictionFraction);
+        var slots = new[] { new LoraSlot("lora1", LoraCategory.Character), new LoraSlot("lora2", LoraCategory.Style) };
+        var estimate = CompositionCost.Estimate(new CmLoraSchedule(), 2, slots, cost.PredictionFraction);
+        Assert.Equal((2 + 2 * expected) * 2, estimate.UnetEquivalents);
     }
 
     [Fact]

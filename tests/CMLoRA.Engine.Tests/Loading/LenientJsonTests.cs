@@ -22,7 +22,7 @@ public class LenientJsonTests
     public void TheFixtureSchedulerConfigParses()
     {
         var config = LenientJson.ReadObject(Path.Combine(
-            Support.RepoPaths.TinyReference, "weights", "diffusers", "scheduler", "scheduler_config.json"));
+            RepoPaths.TinyReference, "weights", "diffusers", "scheduler", "scheduler_config.json"));
         Assert.Equal("-Infinity", config["lambda_min_clipped"]!.GetValue<string>());
         Assert.Equal(0.00085, config["beta_start"]!.GetValue<double>());
     }

@@ -54,11 +54,22 @@ public class ParameterLoaderTests
             ], "unet"));
 
         Assert.Equal(
-            "unet: the weights do not fit the model. 1 parameters with no tensor in the checkpoint: proj.bias. "
+            $"unet: the weights in '{temp.File("w.safetensors")}' do not fit the model. 1 parameters with no tensor in the checkpoint: proj.bias. "
             + "1 tensors with no parameter in the model: other.weight (from x). "
             + "1 parameters given more than once: proj.weight (from w and x). "
             + "1 shape mismatches: w is [3,2] but proj.weight needs [2,3].",
             error.Message);
         Assert.Equal(0, module.state_dict()["proj.weight"].abs().sum().item<float>());
+    }
+
+    [Fact]
+    public void LongListsSayHowManyNamesTheyLeaveOut()
+    {
+        using var module = StateDictTreeModule.FromShapes(Enumerable.Range(0, 11).Select(i => ($"p{i}", new long[] { 1 })).ToArray());
+
+        var error = Assert.Throws<CheckpointLoadException>(() => ParameterLoader.Load(module, [], "vae"));
+
+        Assert.Equal("vae: the weights do not fit the model. 11 parameters with no tensor in the checkpoint: "
+                     + "p0, p1, p2, p3, p4, p5, p6, p7, … (3 more).", error.Message);
     }
 }

@@ -218,7 +218,7 @@ public class StableDiffusionCheckpointTests
     {
         // The single file carries no config; the SD 1.5 default does not fit the tiny weights.
         var error = Assert.Throws<CheckpointLoadException>(() => StableDiffusionCheckpoint.LoadTextEncoder(SingleFile));
-        Assert.StartsWith("text_encoder: the weights do not fit the model.", error.Message);
+        Assert.StartsWith($"text_encoder: the weights in '{SingleFile}' do not fit the model.", error.Message);
         Assert.Contains("shape mismatches: cond_stage_model.transformer.text_model.embeddings.position_embedding.weight is [77,32] but text_model.embeddings.position_embedding.weight needs [77,768]", error.Message);
     }
 

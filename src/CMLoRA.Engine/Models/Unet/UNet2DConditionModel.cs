@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Loading;
 using CMLoRA.Engine.Models.Blocks;
 using CMLoRA.Engine.Tensors;
 using TorchSharp;
@@ -89,6 +90,8 @@ public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Ten
     /// Builds the model from a diffusers component folder (<c>config.json</c> and
     /// <c>diffusion_pytorch_model.safetensors</c>), streaming each weight into its parameter.
     /// </summary>
+    /// <exception cref="CheckpointLoadException">the file's tensors do not match the configured model (missing,
+    /// unexpected or misshapen, all listed); nothing is loaded then.</exception>
     public static UNet2DConditionModel FromDiffusersFolder(string unetFolder, LayerFactory layers = default)
     {
         var config = UNetConfig.Load(Path.Combine(unetFolder, "config.json"));
@@ -96,7 +99,7 @@ public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Ten
         try
         {
             using var file = SafetensorsFile.Open(DiffusersFiles.Weights(unetFolder));
-            ModuleWeights.LoadFrom(model, file);
+            ParameterLoader.Load(model, ComponentBindings.FromDiffusersFile(file, ModelComponent.Unet, []), "unet");
             return model;
         }
         catch

@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Loading;
 using CMLoRA.Engine.Models.Blocks;
 using CMLoRA.Engine.Tensors;
 using TorchSharp;
@@ -40,6 +41,8 @@ public sealed class AutoencoderKL : nn.Module
     }
 
     /// <summary>Builds the model from a diffusers <c>vae/</c> folder, streaming each weight into its parameter.</summary>
+    /// <exception cref="CheckpointLoadException">the file's tensors do not match the configured model (missing,
+    /// unexpected or misshapen, all listed); nothing is loaded then.</exception>
     public static AutoencoderKL FromDiffusersFolder(string vaeFolder, LayerFactory layers = default)
     {
         var config = VaeConfig.Load(Path.Combine(vaeFolder, "config.json"));
@@ -47,7 +50,7 @@ public sealed class AutoencoderKL : nn.Module
         try
         {
             using var file = SafetensorsFile.Open(DiffusersFiles.Weights(vaeFolder));
-            ModuleWeights.LoadFrom(model, file);
+            ParameterLoader.Load(model, ComponentBindings.FromDiffusersFile(file, ModelComponent.Vae, []), "vae");
             return model;
         }
         catch

@@ -41,6 +41,8 @@ public partial class CollectionEditor
     private List<ItemRow> _items = [];
     private PreflightReport? _preflight;
     private bool _loaded, _notFound, _isNew;
+    private MudAutocomplete<Guid?>? _loraPicker;
+    private readonly Dictionary<Guid, LoraSummaryDto> _pickerLoras = [];
 
     private bool CanEdit => _isNew || _detail?.CanEdit == true;
 
@@ -96,16 +98,23 @@ public partial class CollectionEditor
         _preflight = report with { Issues = [.. missing, .. report.Issues] };
     }
 
-    private async Task<IEnumerable<LoraSummaryDto>> SearchLorasAsync(string? text, CancellationToken cancellationToken)
+    // Ids, not summaries, are the picker's items so that its list elements survive a new search (see Generate's picker):
+    // a click landing while a search result replaced them was lost.
+    private async Task<IEnumerable<Guid?>> SearchLorasAsync(string? text, CancellationToken cancellationToken)
     {
         var page = await Library.PageAsync(_user!, new LoraFilter { Search = text, PageSize = 20, Sort = LoraSort.Name }, cancellationToken);
-        return page.Items;
+        foreach (var lora in page.Items) _pickerLoras[lora.Id] = lora;
+        return page.Items.Select(l => (Guid?)l.Id).ToList();
     }
 
-    private async Task AddAsync(LoraSummaryDto? lora)
+    private string PickerName(Guid? id) => id is { } key && _pickerLoras.TryGetValue(key, out var lora) ? lora.Name : "";
+
+    private async Task AddAsync(Guid? id)
     {
-        if (lora == null) return;
+        if (id is not { } key || !_pickerLoras.TryGetValue(key, out var lora)) return;
         _items.Add(new ItemRow(lora.Id, lora.Name, lora.BaseModel, lora.PreferredWeight));
+        // The picker only adds: it empties for the next LoRA (and picking the same one again is a change it reports).
+        if (_loraPicker is not null) await _loraPicker.ClearAsync();
         await RefreshPreflightAsync();
     }
 

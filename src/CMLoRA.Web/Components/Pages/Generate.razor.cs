@@ -59,6 +59,8 @@ public partial class Generate
     private IReadOnlyList<PromptTag> _tags = [];
     private readonly Dictionary<string, LoraSummaryDto?> _byName = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyList<LoraSummaryDto> _completions = [];
+    private MudAutocomplete<Guid?>? _loraPicker;
+    private readonly Dictionary<Guid, LoraSummaryDto> _pickerLoras = [];
     private IReadOnlyList<CollectionSummaryDto> _collections = [];
     private SpeedCalibration? _speed;
     private IReadOnlyList<StudioModel> _models = [];
@@ -145,17 +147,29 @@ public partial class Generate
 
     // ---- the picker ----
 
-    private async Task<IEnumerable<LoraSummaryDto>> SearchLorasAsync(string? text, CancellationToken cancellationToken)
+    // The picker's items are library ids, not the summaries: MudAutocomplete keys its list items by item, and a summary
+    // record (it holds lists) never equals the copy the next search returns, so every search (the one on focus, then the
+    // debounced one for the typed text) replaced the list's elements. A click whose press landed on an element that was
+    // replaced before the release reached no item and was lost. Ids are equal across searches, so the elements stay.
+    private async Task<IEnumerable<Guid?>> SearchLorasAsync(string? text, CancellationToken cancellationToken)
     {
         var page = await Library.PageAsync(_user!, new LoraFilter { Search = text, PageSize = 20, Sort = LoraSort.Name }, cancellationToken);
-        return page.Items;
+        foreach (var lora in page.Items) _pickerLoras[lora.Id] = lora;
+        return page.Items.Select(l => (Guid?)l.Id).ToList();
     }
 
-    private void AddLora(LoraSummaryDto? lora)
+    private string PickerName(Guid? id) => id is { } key && _pickerLoras.TryGetValue(key, out var lora) ? lora.Name : "";
+
+    private async Task AddLoraAsync(Guid? id)
     {
-        if (lora is null || _picked.Any(p => p.Lora.Id == lora.Id)) return;
-        _picked.Add(new Picked(lora, lora.PreferredWeight));
-        if (_method == "none") _method = "cmlora";
+        if (id is not { } key || !_pickerLoras.TryGetValue(key, out var lora)) return;
+        if (_picked.All(p => p.Lora.Id != lora.Id))
+        {
+            _picked.Add(new Picked(lora, lora.PreferredWeight));
+            if (_method == "none") _method = "cmlora";
+        }
+        // The picker only adds: it empties for the next LoRA (and picking the same LoRA again after removing it is a change).
+        if (_loraPicker is not null) await _loraPicker.ClearAsync();
     }
 
     private void Move(int index, int delta)

@@ -15,6 +15,7 @@ public partial class Queue
     private string? _error;
     private Timer? _timer;
     private int _refreshing;
+    private int _version;
 
     private List<QueueEntryDto> Waiting => _lines?.Where(l => l.Position > 0).OrderBy(l => l.Position).ToList() ?? [];
 
@@ -31,7 +32,7 @@ public partial class Queue
         if (Interlocked.Exchange(ref _refreshing, 1) == 1) return;
         try
         {
-            _lines = await Generation.QueueAsync(_user!);
+            await LoadAsync();
             StateHasChanged();
         }
         catch (ObjectDisposedException)
@@ -43,11 +44,20 @@ public partial class Queue
         }
     }
 
+    // Reads the queue; a read that started before a newer one (say a timer tick before a cancel) does not overwrite it.
+    private async Task LoadAsync()
+    {
+        int version = ++_version;
+        var lines = await Generation.QueueAsync(_user!);
+        if (version == _version) _lines = lines;
+    }
+
     private async Task CancelAsync(QueueEntryDto line)
     {
         var result = await Generation.CancelAsync(_user!, line.Id);
         if (!result.IsOk) _error = result.Error;
-        await RefreshAsync();
+        // Always reload (not RefreshAsync, which skips while a timer tick is reading): the row goes at once.
+        await LoadAsync();
     }
 
     /// <summary>Admins: the waiting jobs in their new order become the admin order.</summary>
@@ -59,7 +69,11 @@ public partial class Queue
         (order[index], order[target]) = (order[target], order[index]);
         var result = await Generation.ReorderAsync(_user!, order);
         if (!result.IsOk) _error = result.Error;
-        else _lines = result.Value;
+        else
+        {
+            ++_version;
+            _lines = result.Value;
+        }
     }
 
     private static string Eta(double seconds) => seconds < 90 ? $"{seconds:0} s" : $"{seconds / 60:0.#} min";

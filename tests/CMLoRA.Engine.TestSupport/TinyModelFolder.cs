@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CMLoRA.Engine.Tests.Support;
+namespace CMLoRA.Engine.TestSupport;
 
 /// <summary>
 /// The tiny reference model as a complete diffusers folder: its weights plus a tokenizer that fits its
@@ -9,6 +9,7 @@ namespace CMLoRA.Engine.Tests.Support;
 /// </summary>
 public static class TinyModelFolder
 {
+    /// <summary>Writes the folder as <c>tiny-model</c> under <paramref name="parent"/> and returns its path.</summary>
     public static string Create(string parent)
     {
         string model = Path.Combine(parent, "tiny-model");

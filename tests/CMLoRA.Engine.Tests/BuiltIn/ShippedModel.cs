@@ -1,0 +1,40 @@
+using CMLoRA.Engine.Composition;
+using CMLoRA.Engine.Generation;
+using CMLoRA.Engine.Tests.Support;
+using CMLoRA.Engine.World;
+
+namespace CMLoRA.Engine.Tests.BuiltIn;
+
+/// <summary>The committed built-in model (models/builtin), its demo LoRAs and the concept classifier, loaded once.</summary>
+public sealed class ShippedModel : IDisposable
+{
+    public const string Name = "shipped built-in model";
+    public const string SingleFileName = "cmlora-builtin.safetensors";
+
+    public static string Folder => Path.Combine(RepoPaths.Root, "models", "builtin");
+
+    public ShippedModel()
+    {
+        Assert.True(File.Exists(Path.Combine(Folder, "model_index.json")), $"the built-in model is missing from {Folder}");
+        Generator = StableDiffusionGenerator.Load(Folder);
+        Classifier = ConceptClassifier.LoadBuiltIn();
+    }
+
+    public StableDiffusionGenerator Generator { get; }
+
+    public ConceptClassifier Classifier { get; }
+
+    /// <summary>The demo LoRA of <paramref name="trigger"/> at weight 1 with its concept's category.</summary>
+    public LoraRequest Lora(string trigger)
+    {
+        var concept = ConceptCatalog.All.Single(c => c.IsNovel && c.Trigger == trigger);
+        return new LoraRequest(Path.Combine(Folder, "loras", trigger + ".safetensors"), 1f, CategoryOf(concept.Category));
+    }
+
+    private static LoraCategory CategoryOf(ConceptCategory category) => Enum.Parse<LoraCategory>(category.ToString());
+
+    public void Dispose() => Generator.Dispose();
+}
+
+[CollectionDefinition(ShippedModel.Name)]
+public sealed class ShippedModelCollection : ICollectionFixture<ShippedModel>;

@@ -1,0 +1,66 @@
+using CMLoRA.Engine.Benchmarks.Quality;
+using CMLoRA.Engine.Composition;
+using CMLoRA.Engine.Generation;
+using CMLoRA.Engine.Tests.Support;
+using CMLoRA.Engine.World;
+
+namespace CMLoRA.Engine.Tests.BuiltIn;
+
+/// <summary>
+/// The model and demo LoRAs committed in models/builtin draw what they are asked for: fixed seeds, 20 steps, scored by
+/// the world's concept classifier (trained on rendered pictures, never on model outputs). Corrupted weights, a broken
+/// loader, sampler or LoRA path make these fail. The seeds are fixed; the quality benchmark reports the rates over many.
+/// </summary>
+[Collection(ShippedModel.Name)]
+public class ShippedModelTests(ShippedModel shipped)
+{
+    [Fact]
+    public void TheBaseModelDrawsTheConceptsOfItsPrompt()
+    {
+        var result = ConceptCheck.Run(shipped.Generator, shipped.Classifier,
+            "a blue square character wearing a scarf, on a hills background, crosshatch style, with a tree", seed: 1, ["square", "hills", "tree"]);
+
+        Assert.True(result.Score.AllPresent, Describe(result));
+    }
+
+    // The demo LoRAs that teach their concept at this seed (see docs/builtin-model.md for the rates over seeds; the
+    // character and object LoRAs do not yet, so they are not pinned here).
+    [Theory]
+    [InlineData("kronvel", "a red circle character wearing a kronvel, on a plain background", 1)]
+    [InlineData("quillop", "a green square character wearing a quillop, on a plain background", 1)]
+    [InlineData("vashtor", "a red circle character, on a hills background, vashtor style", 1)]
+    [InlineData("nimbrae", "a pink circle character, on a nimbrae background", 1)]
+    [InlineData("thalvoo", "a orange triangle character, on a thalvoo background", 1)]
+    public void ADemoLoraTeachesItsConcept(string trigger, string prompt, long seed)
+    {
+        var result = ConceptCheck.Run(shipped.Generator, shipped.Classifier, prompt, seed, [trigger], loras: [shipped.Lora(trigger)]);
+
+        Assert.True(result.Score.AllPresent, Describe(result));
+    }
+
+    [Fact]
+    public void WithoutItsLoraTheBaseModelDoesNotDrawANovelConcept()
+    {
+        // The LoRA, not the prompt's made-up word, carries the concept: the same prompt and seed without it.
+        var result = ConceptCheck.Run(shipped.Generator, shipped.Classifier, "a pink circle character, on a nimbrae background", 1, ["nimbrae"]);
+
+        Assert.False(result.Score.AllPresent, Describe(result));
+    }
+
+    [Fact(Skip = "Known defect: the single-file loader ignores the configs the exporter writes into the header (it assumes SD 1.5 shapes) and the built-in model's own 709-token vocabulary; see docs/builtin-model.md.")]
+    public void TheSingleFileVariantGivesTheSameImage()
+    {
+        using var singleFile = StableDiffusionGenerator.Load(Path.Combine(ShippedModel.Folder, ShippedModel.SingleFileName));
+        var request = ConceptCheck.NativeRequest(shipped.Generator, steps: 8, guidanceScale: 7.5, seed: 4);
+        var job = new GenerationJob("a green triangle character wearing a scarf, on a hills background", "", [],
+            CompositionMethod.None, null, request);
+
+        var fromFolder = shipped.Generator.Generate(job);
+        var fromFile = singleFile.Generate(job);
+
+        Assert.Equal(fromFolder.Png, fromFile.Png);
+    }
+
+    private static string Describe(ConceptCheckResult result) =>
+        string.Join(", ", result.Score.Probabilities.Select(p => $"{p.Key} {p.Value:F3}"));
+}
