@@ -1,4 +1,4 @@
-using CMLoRA.Engine.Composition;
+using CMLoRA.Engine.Benchmarks.Quality;
 using CMLoRA.Engine.Generation;
 using CMLoRA.Engine.Tests.Support;
 using CMLoRA.Engine.World;
@@ -27,11 +27,9 @@ public sealed class ShippedModel : IDisposable
     /// <summary>The demo LoRA of <paramref name="trigger"/> at weight 1 with its concept's category.</summary>
     public LoraRequest Lora(string trigger)
     {
-        var concept = ConceptCatalog.All.Single(c => c.IsNovel && c.Trigger == trigger);
-        return new LoraRequest(Path.Combine(Folder, "loras", trigger + ".safetensors"), 1f, CategoryOf(concept.Category));
+        var concept = ConceptCatalog.Find(trigger) ?? throw new ArgumentException($"no world concept has the trigger '{trigger}'");
+        return new LoraRequest(Path.Combine(Folder, "loras", trigger + ".safetensors"), 1f, QualityLora.ToLoraCategory(concept.Category));
     }
-
-    private static LoraCategory CategoryOf(ConceptCategory category) => Enum.Parse<LoraCategory>(category.ToString());
 
     public void Dispose() => Generator.Dispose();
 }
