@@ -29,8 +29,9 @@ public sealed class FakeProfileSource(int size = 64) : IProfileImageSource
         if (CancelAfter is { } cancel && Renders.Count >= cancel.After) cancel.Source.Cancel();
 
         string kind = request.LoraPath is null ? "base" : Path.GetFileNameWithoutExtension(request.LoraPath);
-        // The prompt enters the noise so that different prompts give different base images, like a model's.
-        var random = new Random(HashCode.Combine((int)request.Seed, request.Prompt.Length));
+        // The prompt enters the noise so that different prompts give different base images, like a model's. The seed is
+        // computed, not HashCode.Combine'd: that hash is randomised per process and made this source flaky.
+        var random = new Random(unchecked((int)request.Seed * 7919 + request.Prompt.Length));
         int n = request.Size;
         var rgb = new byte[n * n * 3];
         for (int y = 0; y < n; y++)
@@ -40,7 +41,7 @@ public sealed class FakeProfileSource(int size = 64) : IProfileImageSource
                 double noise = (random.NextDouble() - 0.5) * 40;
                 double value = kind switch
                 {
-                    _ when kind.Contains("checker") => gradient + noise + ((x + y) % 2 == 0 ? 30 : -30),
+                    _ when kind.Contains("checker") => gradient + noise + ((x + y) % 2 == 0 ? 40 : -40),
                     _ when kind.Contains("smooth") => gradient + noise / 20,
                     _ => gradient + noise,
                 };
