@@ -25,6 +25,11 @@ public static class BenchQualityCommand
         var weight = new Option<float>("--weight") { Description = "Weight of every LoRA", DefaultValueFactory = _ => 1f };
         var methods = new Option<string>("--methods") { Description = "none, merge, switch, composite, cmlora (comma-separated)", DefaultValueFactory = _ => "none,merge,switch,composite,cmlora" };
         var cachePoints = new Option<string?>("--cmlora-cache-points") { Description = "Run CMLoRA once per cut, e.g. \"0,1;0,0\" (BLOCK,LAYER;…)" };
+        var variants = new Option<string?>("--cmlora-variants")
+        {
+            Description = "Run CMLoRA once per named variant, e.g. \"c2n4:dom=2,nondom=4;nocache:cache=off\" (rows cmlora:NAME). " +
+                          "Keys: dom, nondom (N | qN@CENTRE[^POWER] | piecewise), maxage, phase, decay, cache, batch (on/off), order (category/reverse), cut (B.L)",
+        };
         var comboSeed = new Option<long>("--combo-seed") { Description = "Seed of the combination shuffle", DefaultValueFactory = _ => 2025 };
         var gridColumns = new Option<int>("--grid-columns") { Description = "Combination × seed columns in grid.png", DefaultValueFactory = _ => 12 };
         var output = new Option<string>("--out") { Description = "Output folder (results.jsonl, images/, report.md, results.json, grid.png); rerun to resume", Required = true };
@@ -32,7 +37,7 @@ public static class BenchQualityCommand
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var command = new Command("quality", "Concept recall of each composition method with the demo LoRAs, scored by the concept classifier")
         {
-            model, loras, n, combos, seeds, steps, cfg, sampler, weight, methods, cachePoints, comboSeed, gridColumns, output, threads, device,
+            model, loras, n, combos, seeds, steps, cfg, sampler, weight, methods, cachePoints, variants, comboSeed, gridColumns, output, threads, device,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -52,7 +57,7 @@ public static class BenchQualityCommand
                     GuidanceScale = parse.GetValue(cfg),
                     Sampler = parse.GetValue(sampler)!,
                     LoraWeight = parse.GetValue(weight),
-                    Methods = QualityMethod.Parse(parse.GetValue(methods)!, parse.GetValue(cachePoints)),
+                    Methods = QualityMethod.Parse(parse.GetValue(methods)!, parse.GetValue(cachePoints), parse.GetValue(variants)),
                     CombinationSeed = parse.GetValue(comboSeed),
                     GridColumns = parse.GetValue(gridColumns),
                 };
@@ -62,6 +67,8 @@ public static class BenchQualityCommand
                 var plan = benchmark.Plan();
                 console.MarkupLine(Markup.Escape($"{plan.Loras.Count} LoRAs ({string.Join(", ", plan.Loras.Select(l => l.Concept.Trigger))}), " +
                                                  $"{plan.Combinations.Count} combinations × {plan.Seeds.Count} seeds × {options.Methods.Count} methods = {plan.Tasks.Count} images"));
+                foreach (var row in options.Methods.Where(m => m.Variant is not null))
+                    console.MarkupLine(Markup.Escape($"{row.Label}: {row.Variant!.Definition}"));
                 QualityReport? report = null;
                 console.Progress()
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
@@ -78,6 +85,7 @@ public static class BenchQualityCommand
                     });
                 console.WriteLine();
                 console.WriteLine(report!.MainTable());
+                console.WriteLine("Recall by category (all N):");
                 console.WriteLine(report.CategoryTable());
                 foreach (var note in report.Notes) console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
                 console.MarkupLine(Markup.Escape($"{report.Generated} generated, {report.Skipped} already done; wrote {QualityBenchmark.ReportFile}, " +

@@ -49,7 +49,9 @@ public sealed class QualityBenchmark(QualityBenchmarkOptions options, GeneratorS
         string outFolder = options.OutFolder;
         QualityRunSettings.From(options).ClaimFolder(outFolder);
         string resultsPath = Path.Combine(outFolder, QualityResultsFile.FileName);
-        var done = QualityResultsFile.Read(resultsPath).GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Last());
+        var previous = QualityResultsFile.Read(resultsPath);
+        QualityResume.Check(resultsPath, previous, options.Methods);
+        var done = previous.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Last());
         var pending = plan.Tasks.Where(t => !done.ContainsKey(t.Key) || !File.Exists(Path.Combine(outFolder, done[t.Key].Image))).ToList();
         int skipped = plan.Tasks.Count - pending.Count, finished = skipped;
         void Report(string current, int step = 0) =>
@@ -82,6 +84,7 @@ public sealed class QualityBenchmark(QualityBenchmarkOptions options, GeneratorS
         var order = options.Methods.Select(m => m.Label).ToList();
         var report = new QualityReport(QualityRunSettings.From(options).Model, options.Steps, options.GuidanceScale, options.Sampler,
             options.LoraWeight, plan.Seeds, plan.Combinations.Select(c => new QualityCombinationInfo(c.N, c.Index, c.Name, c.Prompt)).ToArray(),
+            options.Methods.Where(m => m.Variant is not null).Select(m => new QualityVariantInfo(m.Label, m.Variant!.Definition)).ToArray(),
             QualitySummary.Rows(records, order), QualitySummary.Categories(records, order), pending.Count, skipped, plan.Notes,
             ConceptClassifier.BuiltInMetadata().GetValueOrDefault("held_out_mean_category_accuracy"));
 
@@ -99,8 +102,10 @@ public sealed class QualityBenchmark(QualityBenchmarkOptions options, GeneratorS
     {
         var combination = task.Combination;
         bool withLoras = task.Method.Method != CompositionMethod.None;
-        var job = new GenerationJob(combination.Prompt, "", withLoras ? combination.Loras.Select(l => l.Request(options.LoraWeight)).ToArray() : [],
-            task.Method.Method, task.Method.Options,
+        var requests = withLoras ? combination.Loras.Select(l => l.Request(options.LoraWeight)).ToArray() : [];
+        // Without frequency profiles the hand-over order is the request order within each frequency group.
+        if (task.Method.Variant?.Order == DominanceOrder.Reverse) Array.Reverse(requests);
+        var job = new GenerationJob(combination.Prompt, "", requests, task.Method.Method, task.Method.Options,
             ConceptCheck.NativeRequest(generator, options.Steps, options.GuidanceScale, task.Seed, options.Sampler));
         var result = ConceptCheck.Run(generator, classifier, job, combination.Concepts.Select(c => c.Id).ToArray(), progress, cancellationToken);
         string image = Path.Combine(options.OutFolder, task.ImagePath);
@@ -109,7 +114,8 @@ public sealed class QualityBenchmark(QualityBenchmarkOptions options, GeneratorS
         var stats = result.Output.Stats;
         return new QualityRecord(task.Method.Label, combination.N, combination.Name, task.Seed, combination.Prompt,
             combination.Concepts.Select(c => c.Id).ToArray(), result.Score.Detected.Where(d => d.Value).Select(d => d.Key).ToArray(),
-            result.Score.Probabilities, result.Seconds, stats.FullEvaluations, stats.CachedEvaluations, stats.UNetCalls, task.ImagePath);
+            result.Score.Probabilities, result.Seconds, stats.FullEvaluations, stats.CachedEvaluations, stats.UNetCalls, task.ImagePath,
+            task.Method.Variant?.Definition);
     }
 
     // One untimed step first, so the first timed image does not pay for lazy initialisation.

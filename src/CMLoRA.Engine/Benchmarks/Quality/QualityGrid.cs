@@ -51,7 +51,7 @@ public static class QualityGrid
         for (int r = 0; r < methods.Count; r++)
         {
             int y = top + r * (Tile + MarkHeight + Gap);
-            sheet.Text(methods[r], Gap, y + Tile / 2 - 7, Label, 2);
+            RowLabel(sheet, methods[r], y);
             for (int c = 0; c < columns.Count; c++)
             {
                 var (combination, seed) = columns[c];
@@ -85,6 +85,16 @@ public static class QualityGrid
         if (byN.Length == 0) return [];
         int share = Math.Max(1, maxColumns / byN.Length);
         return byN.SelectMany(g => g.SelectMany(c => seeds.Select(s => (c, s))).Take(share)).Take(maxColumns).ToArray();
+    }
+
+    // A variant's label goes on two lines (cmlora / NAME), each at double size where it fits the header column.
+    private static void RowLabel(SheetImage sheet, string label, int y)
+    {
+        var lines = label.Split(':');
+        int scale = lines.All(l => SheetImage.TextWidth(l, 2) <= HeaderWidth - Gap) ? 2 : 1;
+        int lineHeight = (TinyFont.GlyphHeight + 3) * scale;
+        int top = y + Tile / 2 - (lines.Length * lineHeight - 3 * scale) / 2;
+        for (int i = 0; i < lines.Length; i++) sheet.Text(lines[i], Gap, top + i * lineHeight, Label, scale);
     }
 
     private static int ColumnHeader(int maxN) => Gap + LineHeight * (1 + maxN) + Gap;

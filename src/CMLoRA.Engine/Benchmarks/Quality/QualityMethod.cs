@@ -4,32 +4,51 @@ using CMLoRA.Engine.Composition.FeatureCache;
 
 namespace CMLoRA.Engine.Benchmarks.Quality;
 
-/// <summary>A row of the benchmark: a composition method and, for CMLoRA, where its cached evaluations cut the UNet.</summary>
-/// <param name="Method">None (the base model with the same prompt), Merge, Switch, Composite or CMLoRA.</param>
-/// <param name="CachePoint">CMLoRA only: the cache point; null = the generator's default (0, 1).</param>
-public sealed record QualityMethod(CompositionMethod Method, FeatureCachePoint? CachePoint = null)
+/// <summary>A row of the benchmark: a composition method and, for CMLoRA, the variant (options, cut, LoRA order) it runs.</summary>
+public sealed record QualityMethod
 {
-    /// <summary>None, Merge, Switch, Composite and CMLoRA at the default cache point.</summary>
+    /// <summary>A row of <paramref name="method"/>; CMLoRA without a variant runs <see cref="CmLoraVariant.Default"/>.</summary>
+    /// <exception cref="ArgumentException">A variant was given for another method.</exception>
+    public QualityMethod(CompositionMethod method, CmLoraVariant? variant = null)
+    {
+        if (variant is not null && method != CompositionMethod.CmLora)
+            throw new ArgumentException($"a CMLoRA variant cannot run {method}", nameof(variant));
+        Method = method;
+        Variant = method == CompositionMethod.CmLora ? variant ?? CmLoraVariant.Default : null;
+    }
+
+    /// <summary>None (the base model with the same prompt), Merge, Switch, Composite or CMLoRA.</summary>
+    public CompositionMethod Method { get; }
+
+    /// <summary>CMLoRA only: what the row runs; null for the other methods.</summary>
+    public CmLoraVariant? Variant { get; }
+
+    /// <summary>CMLoRA only: the cut of its cached evaluations.</summary>
+    public FeatureCachePoint? CachePoint => Variant?.CachePoint;
+
+    /// <summary>None, Merge, Switch, Composite and CMLoRA with its defaults.</summary>
     public static IReadOnlyList<QualityMethod> Defaults { get; } =
         [new(CompositionMethod.None), new(CompositionMethod.Merge), new(CompositionMethod.Switch), new(CompositionMethod.Composite), new(CompositionMethod.CmLora)];
 
-    /// <summary>Stable name used in results, tables and file names: none, merge, switch, composite, cmlora or cmlora-B-L.</summary>
-    public string Label => Method switch
-    {
-        CompositionMethod.CmLora when CachePoint is { } p => string.Create(CultureInfo.InvariantCulture, $"cmlora-{p.DownBlock}-{p.Layer}"),
-        _ => Method.ToString().ToLowerInvariant(),
-    };
+    /// <summary>Stable name used in results and tables: none, merge, switch, composite, cmlora, cmlora-B-L or cmlora:NAME.</summary>
+    public string Label => Variant?.Label ?? Method.ToString().ToLowerInvariant();
 
-    /// <summary>The options the method runs with (the methods' defaults).</summary>
-    public CompositionOptions? Options => Method == CompositionMethod.CmLora ? new CmLoraOptions() : null;
+    /// <summary>The options the method runs with: the variant's for CMLoRA, the method's defaults (null) otherwise.</summary>
+    public CompositionOptions? Options => Variant?.Options;
 
     /// <summary>
-    /// Parses "none,merge,switch,composite,cmlora" and CMLoRA cache points "0,1;0,0": with cache points, CMLoRA runs
-    /// once per point (labels cmlora-0-1, cmlora-0-0) so that the default can be chosen from the table.
+    /// Parses "none,merge,switch,composite,cmlora". With CMLoRA cache points ("0,1;0,0") or variants
+    /// (<see cref="CmLoraVariantSyntax"/>), cmlora stands for one row per point (cmlora-0-1, …) or per variant
+    /// (cmlora:NAME, …), so that the defaults can be chosen from the table.
     /// </summary>
-    public static IReadOnlyList<QualityMethod> Parse(string methods, string? cmLoraCachePoints = null)
+    public static IReadOnlyList<QualityMethod> Parse(string methods, string? cmLoraCachePoints = null, string? cmLoraVariants = null)
     {
         var points = ParseCachePoints(cmLoraCachePoints);
+        var variants = CmLoraVariantSyntax.ParseList(cmLoraVariants);
+        if (points.Count > 0 && variants.Count > 0)
+            throw new ArgumentException("give --cmlora-cache-points or --cmlora-variants, not both (a variant sets its cut with cut=BLOCK.LAYER)");
+        // A cache point is the defaults at another cut: the same thing as a variant, under its historical label.
+        var cmLoraRows = points.Count > 0 ? points.Select(CmLoraVariant.AtCachePoint).ToList() : variants;
         var result = new List<QualityMethod>();
         foreach (var name in methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -42,14 +61,16 @@ public sealed record QualityMethod(CompositionMethod Method, FeatureCachePoint? 
                 "cmlora" => CompositionMethod.CmLora,
                 _ => throw new ArgumentException($"unknown method '{name}': use none, merge, switch, composite or cmlora"),
             };
-            if (method == CompositionMethod.CmLora && points.Count > 0) result.AddRange(points.Select(p => new QualityMethod(method, p)));
+            if (method == CompositionMethod.CmLora && cmLoraRows.Count > 0) result.AddRange(cmLoraRows.Select(v => new QualityMethod(method, v)));
             else result.Add(new QualityMethod(method));
         }
         if (result.Count == 0) throw new ArgumentException("no methods given");
         var duplicate = result.GroupBy(m => m.Label).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"method '{duplicate.Key}' is listed twice");
-        if (points.Count > 0 && result.All(m => m.Method != CompositionMethod.CmLora))
-            throw new ArgumentException("cache points were given but cmlora is not among the methods");
+        if (cmLoraRows.Count > 0 && result.All(m => m.Method != CompositionMethod.CmLora))
+            throw new ArgumentException(points.Count > 0
+                ? "cache points were given but cmlora is not among the methods"
+                : "CMLoRA variants were given but cmlora is not among the methods");
         return result;
     }
 

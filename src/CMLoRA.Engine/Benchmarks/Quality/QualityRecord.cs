@@ -16,6 +16,11 @@ namespace CMLoRA.Engine.Benchmarks.Quality;
 /// <param name="CachedEvaluations">Evaluations that reused a cached deep feature.</param>
 /// <param name="UNetCalls">UNet forward calls.</param>
 /// <param name="Image">The PNG, relative to the output folder.</param>
+/// <param name="Options">
+/// CMLoRA rows: the row's <see cref="CmLoraVariant.Definition"/> (every option, the cut and the LoRA order), so that a
+/// rerun can refuse a row whose meaning changed (<see cref="QualityResume"/>). Null for the other methods, and in lines
+/// written before it was recorded.
+/// </param>
 public sealed record QualityRecord(
     string Method,
     int N,
@@ -29,7 +34,8 @@ public sealed record QualityRecord(
     int FullEvaluations,
     int CachedEvaluations,
     int UNetCalls,
-    string Image)
+    string Image,
+    string? Options = null)
 {
     /// <summary>True when every requested concept was found.</summary>
     [JsonIgnore]

@@ -11,7 +11,8 @@ public sealed record QualityTask(QualityMethod Method, QualityCombination Combin
     /// <summary>Where the PNG goes, relative to the output folder.</summary>
     public string ImagePath => ImagePathOf(Method.Label, Combination, Seed);
 
-    /// <summary>images/METHOD/nN-TRIGGERS-sSEED.png.</summary>
+    /// <summary>images/METHOD/nN-TRIGGERS-sSEED.png; the ':' of a variant's label becomes '_' (cmlora:c2n4 → images/cmlora_c2n4/).</summary>
     public static string ImagePathOf(string method, QualityCombination combination, long seed) =>
-        string.Create(CultureInfo.InvariantCulture, $"images/{method}/n{combination.N}-{combination.Name}-s{seed}.png");
+        // ':' is not allowed in Windows file names; labels hold no '_' otherwise, so the folder stays unique.
+        string.Create(CultureInfo.InvariantCulture, $"images/{method.Replace(':', '_')}/n{combination.N}-{combination.Name}-s{seed}.png");
 }

@@ -123,6 +123,68 @@ public class QualityBenchmarkTests
         Assert.Equal(12, QualityResultsFile.Read(results).Count);
     }
 
+    // Variants on two high-frequency LoRAs (character + style), where the order decides who is dominant first.
+    [Fact]
+    public void VariantsAreRowsOfTheirOwnWithDeterministicImagesAndResumeOnlyWithTheirSettings()
+    {
+        using var temp = new TempDirectory();
+        string model = TinyModelFolder.Create(temp.Path);
+        string loras = Path.Combine(temp.Path, "loras");
+        Directory.CreateDirectory(loras);
+        using (var generator = StableDiffusionGenerator.Load(model))
+        {
+            SyntheticLora.Write(Path.Combine(loras, "boovik.safetensors"), generator.UNet, generator.TextEncoder, rank: 4, seed: 1);
+            SyntheticLora.Write(Path.Combine(loras, "vashtor.safetensors"), generator.UNet, generator.TextEncoder, rank: 4, seed: 3);
+        }
+        QualityBenchmarkOptions Run(string folder, string methods, string variants) => new()
+        {
+            ModelPath = model, LoraFolder = loras, OutFolder = Path.Combine(temp.Path, folder), LoraCounts = [2], Combinations = 1, Seeds = 1,
+            FirstSeed = 5, Steps = 2, Methods = QualityMethod.Parse(methods, null, variants),
+        };
+        var first = Run("one", "none,cmlora", "base;rev:order=reverse;nocache:cache=off");
+
+        var report = new QualityBenchmark(first).Run();
+
+        Assert.Equal((4, 0), (report.Generated, report.Skipped));
+        string[] labels = ["none", "cmlora:base", "cmlora:rev", "cmlora:nocache"];
+        Assert.Equal(labels.Prepend("rendered"), report.Rows.Select(r => r.Method));
+        Assert.Equal(labels.Prepend("rendered"), report.Categories.Where(c => c.Category == ConceptCategory.Character).Select(c => c.Method));
+        // 2 steps, 2 LoRAs: with caches a full then a cached step per LoRA; without, every LoRA fully at both steps.
+        var evaluations = report.Rows.Skip(2).Select(r => (r.Method, r.FullEvaluationsPerImage, r.CachedEvaluationsPerImage));
+        Assert.Equal(new[] { ("cmlora:base", (double?)2, (double?)2), ("cmlora:rev", 2, 2), ("cmlora:nocache", 4, 0) }, evaluations);
+        Assert.Equal(new[] { "cmlora:base", "cmlora:rev", "cmlora:nocache" }, report.Variants.Select(v => v.Label));
+        string reverse = "dom=2,nondom=4,maxage=8,phase=0.55,decay=off,cache=on,batch=on,order=reverse,cut=0.1";
+        Assert.Equal(reverse, report.Variants[1].Definition);
+        Assert.Contains($"- `cmlora:rev`: `{reverse}`", File.ReadAllText(Path.Combine(first.OutFolder, QualityBenchmark.ReportFile)));
+        var records = QualityResultsFile.Read(Path.Combine(first.OutFolder, QualityResultsFile.FileName)).ToDictionary(r => r.Method);
+        Assert.Null(records["none"].Options);
+        Assert.Equal(reverse, records["cmlora:rev"].Options);
+        Assert.Equal("images/cmlora_rev/n2-boovik+vashtor-s5.png", records["cmlora:rev"].Image);
+        byte[] Png(string folder, QualityRecord record) => File.ReadAllBytes(Path.Combine(temp.Path, folder, record.Image));
+        // Another hand-over order and no caches both change the picture.
+        Assert.NotEqual(Png("one", records["cmlora:base"]), Png("one", records["cmlora:rev"]));
+        Assert.NotEqual(Png("one", records["cmlora:base"]), Png("one", records["cmlora:nocache"]));
+        // grid.png: rendered + 4 rows.
+        var grid = Image.Identify(Path.Combine(first.OutFolder, QualityGrid.FileName));
+        Assert.Equal(QualityGrid.Measure(5, 1, 2), (grid.Width, grid.Height));
+
+        // The same settings under another name, in another run with other rows in another order, give the same bytes.
+        var second = Run("two", "cmlora,none", "again:order=reverse");
+        Assert.Equal(2, new QualityBenchmark(second).Run().Generated);
+        var again = QualityResultsFile.Read(Path.Combine(second.OutFolder, QualityResultsFile.FileName)).ToDictionary(r => r.Method);
+        Assert.Equal(Png("one", records["cmlora:rev"]), Png("two", again["cmlora:again"]));
+        Assert.Equal(Png("one", records["none"]), Png("two", again["none"]));
+
+        // Editing a variant under its old name is refused before anything is generated; a new name only adds its row.
+        var edited = Run("one", "none,cmlora", "base;rev:order=reverse,maxage=3;nocache:cache=off");
+        var error = Assert.Throws<ArgumentException>(() => new QualityBenchmark(edited).Run());
+        Assert.Equal($"cmlora:rev in {Path.Combine(first.OutFolder, QualityResultsFile.FileName)} was made with other settings ({reverse}; " +
+                     $"now {reverse.Replace("maxage=8", "maxage=3")}); give the new settings another variant name or use another --out", error.Message);
+        var extended = new QualityBenchmark(Run("one", "none,cmlora", "base;rev:order=reverse;nocache:cache=off;rev3:order=reverse,maxage=3")).Run();
+        Assert.Equal((1, 4), (extended.Generated, extended.Skipped));
+        Assert.Equal(5, QualityResultsFile.Read(Path.Combine(first.OutFolder, QualityResultsFile.FileName)).Count);
+    }
+
     [Fact]
     public void AnOutputFolderMadeWithOtherSettingsIsRefused()
     {
