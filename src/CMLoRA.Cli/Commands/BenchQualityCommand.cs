@@ -8,6 +8,7 @@ namespace CMLoRA.Cli.Commands;
 /// <summary>
 /// `cmlora bench quality`: composes the demo LoRAs with every method (and none), scores each image with the world's
 /// concept classifier and prints concept recall, all-present rate, time and UNet evaluations per method × N.
+/// --cmlora-variants runs CMLoRA once per named setting (rows cmlora:NAME) to choose its defaults (docs/benchmarks.md).
 /// Resumable: finished images are kept in --out/results.jsonl (docs/quality-benchmark.md).
 /// </summary>
 public static class BenchQualityCommand
