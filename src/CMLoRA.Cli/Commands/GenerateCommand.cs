@@ -64,7 +64,7 @@ public static class GenerateCommand
                 var settings = new GeneratorSettings(ComputeDevice.Select(parse.GetValue(device)), parse.GetValue(threads), parse.GetValue(vae));
 
                 using var generator = StableDiffusionGenerator.Load(modelPath, settings);
-                int native = generator.UNet.Config.SampleSize * generator.VaeScaleFactor;
+                int native = generator.NativeSize;
                 var request = new TextToImageRequest(parse.GetValue(width) ?? native, parse.GetValue(height) ?? native,
                     parse.GetValue(steps), parse.GetValue(cfg), chosenSeed, parse.GetValue(sampler)!, parse.GetValue(karras) ? true : null);
                 var job = new GenerationJob(parse.GetValue(prompt)!, parse.GetValue(negative)!, loraRequests, chosenMethod, options, request,

@@ -41,7 +41,7 @@ public sealed class LoraBenchmark(LoraBenchmarkOptions options, GeneratorSetting
         try
         {
             using var generator = CreateGenerator(out string modelName);
-            int size = options.Size ?? (options.ModelPath is null ? options.Model.DefaultSize : generator.UNet.Config.SampleSize * 8);
+            int size = options.Size ?? (options.ModelPath is null ? options.Model.DefaultSize : generator.NativeSize);
             var loras = new List<LoraRequest>();
             for (int i = 0; i < options.MaxLoras; i++)
             {

@@ -38,6 +38,9 @@ public sealed class StableDiffusionGenerator : IDisposable
     /// <summary>Pixels per latent cell of this model's VAE (8 for SD 1.x, 4 for the built-in model).</summary>
     public int VaeScaleFactor => _vae.SpatialScale;
 
+    /// <summary>The image side the model was trained at: the UNet's sample size in latent cells times <see cref="VaeScaleFactor"/>.</summary>
+    public int NativeSize => UNet.Config.SampleSize * VaeScaleFactor;
+
     private StableDiffusionGenerator(string path, StableDiffusionModels models, ClipTokenizer tokenizer, SchedulerConfig scheduler, GeneratorSettings settings)
     {
         ModelPath = path;

@@ -18,7 +18,7 @@ public sealed class GeneratorProfileSource(StableDiffusionGenerator generator) :
     public string ModelName => Path.GetFileName(Path.TrimEndingDirectorySeparator(generator.ModelPath));
 
     /// <inheritdoc />
-    public int NativeSize => generator.UNet.Config.SampleSize * TextToImageRequest.VaeScale;
+    public int NativeSize => generator.NativeSize;
 
     /// <inheritdoc />
     public ProfileImage Render(ProfileRender request, Action<int, int>? stepProgress, CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ public sealed record SpeedCalibration(int Width, int Height, double SecondsPerUn
         bool measureShallowFraction = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        int native = generator.UNet.Config.SampleSize * generator.VaeScaleFactor;
+        int native = generator.NativeSize;
         var request = new TextToImageRequest(width ?? native, height ?? native, Steps: 1, GuidanceScale: 7.5, Seed: 0);
         var job = new GenerationJob("calibration", "", [], CompositionMethod.None, null, request);
 

@@ -46,7 +46,7 @@ public static class ConceptCheck
     public static TextToImageRequest NativeRequest(StableDiffusionGenerator generator, int steps, double guidanceScale, long seed,
         string sampler = "dpmpp2m")
     {
-        int side = generator.UNet.Config.SampleSize * generator.VaeScaleFactor;
+        int side = generator.NativeSize;
         return new TextToImageRequest(side, side, steps, guidanceScale, seed, sampler);
     }
 
