@@ -52,7 +52,12 @@ public sealed class StableDiffusionGenerator : IDisposable
         _settings = settings;
     }
 
-    /// <summary>Loads a diffusers folder or single-file checkpoint, its tokenizer (or the built-in CLIP vocabulary) and scheduler.</summary>
+    /// <summary>
+    /// Loads a diffusers folder or single-file checkpoint, its tokenizer and scheduler. A single file uses the configs,
+    /// scheduler and tokenizer in its metadata (<see cref="SingleFileMetadata"/>); an SD 1.x file without them uses
+    /// SD 1.5's and the built-in CLIP vocabulary; a file whose text encoder is not CLIP-sized and that carries no
+    /// tokenizer uses the tokenizer of the folder it sits in.
+    /// </summary>
     public static StableDiffusionGenerator Load(string modelPath, GeneratorSettings? settings = null)
     {
         settings ??= GeneratorSettings.Cpu;
@@ -65,7 +70,7 @@ public sealed class StableDiffusionGenerator : IDisposable
         });
         try
         {
-            var tokenizer = LoadTokenizer(modelPath, models.TextEncoder.Config);
+            var tokenizer = LoadTokenizer(modelPath, models);
             var scheduler = models.SchedulerConfig is { } json ? SchedulerConfig.Parse(json.ToJsonString()) : SchedulerConfig.StableDiffusion15;
             return new StableDiffusionGenerator(modelPath, models, tokenizer, scheduler, settings);
         }
@@ -89,15 +94,25 @@ public sealed class StableDiffusionGenerator : IDisposable
         return new StableDiffusionGenerator(name, models, tokenizer, scheduler ?? SchedulerConfig.StableDiffusion15, settings);
     }
 
-    // A diffusers folder brings its tokenizer; SD 1.x single files use the built-in CLIP ViT-L/14 vocabulary.
-    private static ClipTokenizer LoadTokenizer(string modelPath, ClipTextConfig config)
+    // A diffusers folder brings its tokenizer. A single file: the tokenizer in its metadata. Otherwise, with CLIP's
+    // vocabulary size (every SD 1.x model), the built-in CLIP ViT-L/14 vocabulary. Otherwise a single file uses the
+    // tokenizer of the folder it sits in (its tokenizer/ subfolder, or vocab.json + merges.txt beside the file), e.g. a
+    // single file kept inside its diffusers folder.
+    private static ClipTokenizer LoadTokenizer(string modelPath, StableDiffusionModels models)
     {
-        string folder = Directory.Exists(modelPath) ? Path.Combine(modelPath, ClipTokenizer.TokenizerSubfolder) : "";
+        bool isFolder = Directory.Exists(modelPath);
+        string folder = isFolder ? Path.Combine(modelPath, ClipTokenizer.TokenizerSubfolder) : "";
         if (Directory.Exists(folder)) return ClipTokenizer.Load(folder);
+        if (models.Tokenizer is { } embedded) return embedded;
+        var config = models.TextEncoder.Config;
         var builtIn = ClipTokenizer.LoadDefault();
         if (config.VocabSize == builtIn.VocabularySize) return builtIn;
-        string where = Directory.Exists(modelPath) ? folder : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".", "tokenizer");
-        throw new TokenizerFilesMissingException(where, [ClipTokenizer.VocabFileName, ClipTokenizer.MergesFileName]);
+        if (isFolder) throw new TokenizerFilesMissingException(folder, [ClipTokenizer.VocabFileName, ClipTokenizer.MergesFileName]);
+        var beside = ClipTokenizer.Load(Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".");
+        if (beside.VocabularySize != config.VocabSize)
+            throw new InvalidDataException(
+                $"{beside.Source}: {beside.VocabularySize} tokens, but the text encoder of '{modelPath}' has vocab_size {config.VocabSize}");
+        return beside;
     }
 
     /// <summary>Generates one image. Cancellation is checked before every step and stops within one step.</summary>

@@ -12,7 +12,9 @@ namespace CMLoRA.Engine.Loading;
 /// </summary>
 /// <remarks>
 /// The text encoder is built here. The UNet and the VAE come from the factories in <see cref="StableDiffusionLoadOptions"/>
-/// and are filled by the same name-checked loader. Every tensor is streamed from the file into its parameter.
+/// and are filled by the same name-checked loader. Every tensor is streamed from the file into its parameter. A single
+/// file's metadata may carry its configs, scheduler and tokenizer (<see cref="SingleFileMetadata"/>); without them the
+/// file is taken for SD 1.5.
 /// </remarks>
 public static class StableDiffusionCheckpoint
 {
@@ -35,6 +37,7 @@ public static class StableDiffusionCheckpoint
             CLIPTextModel textEncoder;
             nn.Module? unet = null, vae = null;
             JsonObject? schedulerConfig = null;
+            var embedded = SingleFileMetadata.None;
             if (layout == CheckpointLayout.DiffusersFolder)
             {
                 var folder = DiffusersFolder.Open(path);
@@ -50,17 +53,30 @@ public static class StableDiffusionCheckpoint
             else
             {
                 using var file = OpenSingleFile(path);
+                embedded = SingleFileMetadata.Read(file);
                 var bindings = ComponentBindings.FromLdmFile(file, LdmKeyMapper.InferFrom(file.Names), ignored, unknown);
-                owned.Add(textEncoder = BuildTextEncoder(
-                    options.TextEncoderConfig ?? ClipTextConfig.StableDiffusion15, Require(bindings, ModelComponent.TextEncoder, path), options));
+                owned.Add(textEncoder = TextEncoderFromSingleFile(file, embedded, bindings, options));
                 if (options.UnetFactory is { } makeUnet)
-                    owned.Add(unet = Build(makeUnet(null), Require(bindings, ModelComponent.Unet, path), UnetName, options));
+                {
+                    var unetBindings = Require(bindings, ModelComponent.Unet, path);
+                    owned.Add(unet = FitMetadata(path, embedded.UnetConfig is null ? null : SingleFileMetadata.UnetConfigKey,
+                        () => Build(makeUnet(embedded.UnetConfig), unetBindings, UnetName, options)));
+                }
                 if (options.VaeFactory is { } makeVae)
-                    owned.Add(vae = options.VaeOverridePath is { } vaePath
-                        ? VaeOverride.Load(vaePath, makeVae, null, options, ignored, unknown)
-                        : Build(makeVae(null), Require(bindings, ModelComponent.Vae, path), VaeName, options));
+                {
+                    var vaeConfig = embedded.VaeConfig;
+                    if (options.VaeOverridePath is { } vaePath)
+                        owned.Add(vae = VaeOverride.Load(vaePath, makeVae, vaeConfig, options, ignored, unknown));
+                    else
+                    {
+                        var vaeBindings = Require(bindings, ModelComponent.Vae, path);
+                        owned.Add(vae = FitMetadata(path, vaeConfig is null ? null : SingleFileMetadata.VaeConfigKey,
+                            () => Build(makeVae(vaeConfig), vaeBindings, VaeName, options)));
+                    }
+                }
+                schedulerConfig = embedded.SchedulerConfig;
             }
-            return new StableDiffusionModels(layout, textEncoder, unet, vae, schedulerConfig, ignored, unknown);
+            return new StableDiffusionModels(layout, textEncoder, unet, vae, schedulerConfig, ignored, unknown, embedded.Tokenizer);
         }
         catch
         {
@@ -79,8 +95,30 @@ public static class StableDiffusionCheckpoint
             return TextEncoderFromFolder(DiffusersFolder.Open(path), options, ignored);
         using var file = OpenSingleFile(path);
         var bindings = ComponentBindings.FromLdmFile(file, LdmKeyMapper.InferFrom(file.Names), ignored, []);
-        return BuildTextEncoder(
-            options.TextEncoderConfig ?? ClipTextConfig.StableDiffusion15, Require(bindings, ModelComponent.TextEncoder, path), options);
+        return TextEncoderFromSingleFile(file, SingleFileMetadata.Read(file), bindings, options);
+    }
+
+    // The config comes from the options, else from the file's metadata, else it is SD 1.5's.
+    private static CLIPTextModel TextEncoderFromSingleFile(
+        SafetensorsFile file, SingleFileMetadata embedded, Dictionary<ModelComponent, List<WeightBinding>> bindings, StableDiffusionLoadOptions options)
+    {
+        var textBindings = Require(bindings, ModelComponent.TextEncoder, file.Path);
+        if (options.TextEncoderConfig is { } given) return BuildTextEncoder(given, textBindings, options);
+        if (embedded.TextEncoderConfig is not { } config) return BuildTextEncoder(ClipTextConfig.StableDiffusion15, textBindings, options);
+        return FitMetadata(file.Path, SingleFileMetadata.TextEncoderConfigKey, () => BuildTextEncoder(config, textBindings, options));
+    }
+
+    // Weights that do not fit a config from the file's own metadata mean the metadata is wrong: say which key.
+    private static T FitMetadata<T>(string path, string? metadataKey, Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (CheckpointLoadException ex) when (metadataKey is not null)
+        {
+            throw new CheckpointLoadException($"'{path}': the config in metadata '{metadataKey}' does not fit the stored tensors: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Fills <paramref name="module"/> from <paramref name="bindings"/>, then moves it to the requested dtype and device.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CMLoRA.Engine.Models.Clip;
+using CMLoRA.Engine.Text;
 using static TorchSharp.torch;
 
 using CMLoRA.Engine.Models.Unet;
@@ -12,8 +13,9 @@ public sealed class StableDiffusionModels : IDisposable
 {
     internal StableDiffusionModels(
         CheckpointLayout layout, CLIPTextModel textEncoder, nn.Module? unet, nn.Module? vae, JsonObject? schedulerConfig,
-        IReadOnlyList<string> ignoredKeys, IReadOnlyList<string> unknownKeys)
+        IReadOnlyList<string> ignoredKeys, IReadOnlyList<string> unknownKeys, ClipTokenizer? tokenizer = null)
     {
+        Tokenizer = tokenizer;
         Layout = layout;
         TextEncoder = textEncoder;
         Unet = unet;
@@ -37,9 +39,16 @@ public sealed class StableDiffusionModels : IDisposable
     /// <summary>
     /// <c>scheduler/scheduler_config.json</c> of a diffusers folder (non-finite floats as the strings "NaN",
     /// "Infinity", "-Infinity"; read numbers with <see cref="LenientJson.SerializerOptions"/>), or null for a
-    /// single-file checkpoint, whose schedule is the SD 1.x default.
+    /// single-file checkpoint, whose schedule is the SD 1.x default unless its metadata carries
+    /// <see cref="SingleFileMetadata.SchedulerConfigKey"/>.
     /// </summary>
     public JsonObject? SchedulerConfig { get; }
+
+    /// <summary>
+    /// The tokenizer a single file carries in its metadata (<see cref="SingleFileMetadata.TokenizerVocabKey"/>), or
+    /// null: a diffusers folder keeps its tokenizer in <c>tokenizer/</c>, SD 1.x single files use the CLIP vocabulary.
+    /// </summary>
+    public ClipTokenizer? Tokenizer { get; }
 
     /// <summary>The UNet as our model class; throws when the checkpoint was loaded without one.</summary>
     public UNet2DConditionModel RequireUnet() =>

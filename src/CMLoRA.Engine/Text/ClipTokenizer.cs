@@ -94,6 +94,25 @@ public sealed class ClipTokenizer
         return new ClipTokenizer(vocabulary, new ClipBytePairEncoder(vocabulary), padId, tokenizerFolder);
     }
 
+    /// <summary>
+    /// Builds a tokenizer from the contents of <c>vocab.json</c> and <c>merges.txt</c> held in memory (for example
+    /// in a single-file checkpoint's metadata). Pads with EOS unless <paramref name="padId"/> says otherwise.
+    /// </summary>
+    /// <param name="source">Names the texts in error messages and becomes <see cref="Source"/>.</param>
+    /// <exception cref="InvalidDataException">The texts are not CLIP tokenizer files.</exception>
+    public static ClipTokenizer FromText(string vocabJson, string merges, string source, int? padId = null)
+    {
+        ArgumentNullException.ThrowIfNull(vocabJson);
+        ArgumentNullException.ThrowIfNull(merges);
+        ClipVocabulary vocabulary;
+        using (var vocab = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(vocabJson)))
+        using (var mergeLines = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(merges)))
+        {
+            vocabulary = ClipVocabulary.Read(vocab, mergeLines, source);
+        }
+        return new ClipTokenizer(vocabulary, new ClipBytePairEncoder(vocabulary), padId, source);
+    }
+
     /// <summary>The token ids of <paramref name="text"/>, without BOS/EOS and never truncated.</summary>
     public int[] Encode(string text)
     {

@@ -21,8 +21,9 @@ public static class BuiltInModelExporter
     /// <summary>The single-file variant's name inside the exported folder.</summary>
     public const string SingleFileName = "cmlora-builtin.safetensors";
 
-    /// <summary>Metadata keys of the single file that hold the component configs (JSON).</summary>
-    public const string UnetConfigKey = "cmlora.unet_config", VaeConfigKey = "cmlora.vae_config", TextEncoderConfigKey = "cmlora.text_encoder_config";
+    /// <summary>Metadata keys of the single file that hold the component configs (JSON); see <see cref="SingleFileMetadata"/>.</summary>
+    public const string UnetConfigKey = SingleFileMetadata.UnetConfigKey, VaeConfigKey = SingleFileMetadata.VaeConfigKey,
+        TextEncoderConfigKey = SingleFileMetadata.TextEncoderConfigKey;
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -58,7 +59,7 @@ public static class BuiltInModelExporter
         if (singleFile)
         {
             single = Path.Combine(outFolder, SingleFileName);
-            WriteSingleFile(single, unet, vae, textEncoder, dtype);
+            WriteSingleFile(single, unet, vae, textEncoder, dtype, outFolder);
         }
         long unetCount = Count(unet), vaeCount = Count(vae), textCount = Count(textEncoder);
         ModelCard.Write(Path.Combine(outFolder, "README.md"), run, options, state, (unetCount, vaeCount, textCount), vae.Config, dtype, step);
@@ -67,11 +68,32 @@ public static class BuiltInModelExporter
     }
 
     /// <summary>
-    /// Writes the three components into one safetensors file in LDM naming (<c>model.diffusion_model.*</c>,
-    /// <c>first_stage_model.*</c>, <c>cond_stage_model.transformer.*</c>) with the configs in its metadata.
+    /// Writes the single-file variant of the diffusers folder <paramref name="modelFolder"/> (an export, possibly an older
+    /// one): loads its components and writes them with <see cref="WriteSingleFile"/>, embedding its tokenizer and scheduler.
+    /// The folder's float16 weights convert to float32 and back exactly, so the tensors are those of the folder.
     /// </summary>
+    /// <param name="path">Where to write; null writes <see cref="SingleFileName"/> inside the folder.</param>
+    /// <returns>The path written.</returns>
+    public static string WriteSingleFileFromFolder(string modelFolder, string? path = null, ScalarType dtype = ScalarType.Float16)
+    {
+        path ??= Path.Combine(modelFolder, SingleFileName);
+        using var models = StableDiffusionCheckpoint.Load(modelFolder);
+        WriteSingleFile(path, models.RequireUnet(), models.RequireVae(), models.TextEncoder, dtype, modelFolder);
+        return path;
+    }
+
+    /// <summary>
+    /// Writes the three components into one safetensors file in LDM naming (<c>model.diffusion_model.*</c>,
+    /// <c>first_stage_model.*</c>, <c>cond_stage_model.transformer.*</c>) with the configs in its metadata
+    /// (<see cref="SingleFileMetadata"/>), so the file loads on its own.
+    /// </summary>
+    /// <param name="modelFolder">
+    /// The diffusers folder of the same model: its <c>tokenizer/</c> (vocab.json, merges.txt) and
+    /// <c>scheduler/scheduler_config.json</c> go into the metadata too. Null embeds no tokenizer (the file then needs a
+    /// CLIP-sized vocabulary or a tokenizer beside it) and the exporter's own schedule (<see cref="WriteScheduler"/>).
+    /// </param>
     public static void WriteSingleFile(string path, UNet2DConditionModel unet, AutoencoderKL vae, CLIPTextModel textEncoder,
-        ScalarType dtype = ScalarType.Float32)
+        ScalarType dtype = ScalarType.Float32, string? modelFolder = null)
     {
         var config = unet.Config;
         int[] layers = config.LayersPerBlock.Resolve(config.BlockCount, "layers_per_block");
@@ -99,16 +121,35 @@ public static class BuiltInModelExporter
             [UnetConfigKey] = ConfigJson.Serialize(unet.Config),
             [VaeConfigKey] = ConfigJson.Serialize(vae.Config),
             [TextEncoderConfigKey] = JsonSerializer.Serialize(textEncoder.Config),
+            [SingleFileMetadata.SchedulerConfigKey] = SchedulerFor(modelFolder).ToJsonString(),
             ["modelspec.architecture"] = "cmlora-builtin",
             ["modelspec.title"] = "CMLoRA Studio built-in model",
         };
+        if (modelFolder is not null)
+        {
+            // The texts verbatim: the tokenizer in the file is the folder's, byte for byte.
+            string tokenizer = Path.Combine(modelFolder, ClipTokenizer.TokenizerSubfolder);
+            metadata[SingleFileMetadata.TokenizerVocabKey] = File.ReadAllText(Path.Combine(tokenizer, ClipTokenizer.VocabFileName));
+            metadata[SingleFileMetadata.TokenizerMergesKey] = File.ReadAllText(Path.Combine(tokenizer, ClipTokenizer.MergesFileName));
+        }
         SafetensorsWriter.Write(path, tensors, metadata);
+    }
+
+    private static JsonObject SchedulerFor(string? modelFolder)
+    {
+        string? file = modelFolder is null ? null : Path.Combine(modelFolder, "scheduler", "scheduler_config.json");
+        return file is not null && File.Exists(file) ? LenientJson.ReadObject(file) : SchedulerJson();
     }
 
     /// <summary>SD 1.5's training schedule with DPM-Solver++ (2M) as the default sampler.</summary>
     public static void WriteScheduler(string folder)
     {
-        var json = new JsonObject
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "scheduler_config.json"), SchedulerJson().ToJsonString(Indented));
+    }
+
+    private static JsonObject SchedulerJson() =>
+        new()
         {
             ["_class_name"] = "DPMSolverMultistepScheduler",
             ["_diffusers_version"] = DiffusersComponentWriter.DiffusersVersion,
@@ -135,9 +176,6 @@ public static class BuiltInModelExporter
             ["set_alpha_to_one"] = false,
             ["skip_prk_steps"] = true,
         };
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "scheduler_config.json"), json.ToJsonString(Indented));
-    }
 
     /// <summary>A <c>StableDiffusionPipeline</c> model_index.json without safety checker or feature extractor.</summary>
     public static void WriteModelIndex(string folder)

@@ -84,4 +84,21 @@ public class BuiltInModelExporterTests(TinyBuiltInModelFixture model)
         }
         Assert.Equal(vaeConfig.ScalingFactor, fromFolder.RequireVae().ScalingFactor);
     }
+
+    [Fact]
+    public void TheSingleFileCarriesTheFoldersTokenizerAndSchedulerAndLoadsWithoutOptions()
+    {
+        string single = model.Export.SingleFile!;
+        using (var file = SafetensorsFile.Open(single))
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(model.ModelFolder, "tokenizer", "vocab.json")), file.Metadata[SingleFileMetadata.TokenizerVocabKey]);
+            Assert.Equal(File.ReadAllText(Path.Combine(model.ModelFolder, "tokenizer", "merges.txt")), file.Metadata[SingleFileMetadata.TokenizerMergesKey]);
+        }
+
+        using var fromFile = StableDiffusionCheckpoint.Load(single);
+        Assert.Equal(model.Generator.TextEncoder.Config, fromFile.TextEncoder.Config);
+        Assert.Equal(model.Generator.UNet.Config, fromFile.RequireUnet().Config);
+        Assert.Equal(fromFile.TextEncoder.Config.VocabSize, fromFile.Tokenizer!.VocabularySize);
+        Assert.Equal(model.Generator.Scheduler, SchedulerConfig.Parse(fromFile.SchedulerConfig!.ToJsonString()));
+    }
 }
