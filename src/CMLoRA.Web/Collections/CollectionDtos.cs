@@ -1,4 +1,5 @@
 using CMLoRA.Storage;
+using CMLoRA.Web.Generation;
 
 namespace CMLoRA.Web.Collections;
 
@@ -12,7 +13,16 @@ public sealed record CollectionInput
     public string Description { get; init; } = "";
     public Visibility Visibility { get; init; } = Visibility.Private;
     public string Method { get; init; } = CollectionMethods.CmLora;
-    public string OptionsJson { get; init; } = "{}";
+
+    /// <summary>
+    /// The method's options, exactly as a generation request's <c>options</c> (at most the property named like the
+    /// method; values left out are the engine's defaults). Checked with the same rules and messages as a request.
+    /// </summary>
+    public CompositionSettings? Options { get; init; }
+
+    /// <summary>Older clients: the options as JSON text, used only when <see cref="Options"/> is absent.</summary>
+    public string? OptionsJson { get; init; }
+
     public string BaseModel { get; init; } = "SD 1.x";
     public IReadOnlyList<CollectionItemInput> Items { get; init; } = [];
 }
@@ -27,7 +37,7 @@ public sealed record CollectionVersionDto(long Id, int Version, DateTimeOffset C
 
 public sealed record CollectionDetailDto(
     Guid Id, string Name, string Description, string OwnerId, string OwnerName, Visibility Visibility, string Method, string OptionsJson,
-    string BaseModel, int Version, long VersionId, bool IsDeleted, DateTimeOffset UpdatedAt, IReadOnlyList<CollectionItemDto> Items,
+    CompositionSettings? Options, string BaseModel, int Version, long VersionId, bool IsDeleted, DateTimeOffset UpdatedAt, IReadOnlyList<CollectionItemDto> Items,
     IReadOnlyList<CollectionVersionDto> Versions, PreflightReport Preflight, bool CanEdit);
 
 public enum PreflightSeverity

@@ -4,6 +4,7 @@ using CMLoRA.Storage.Collections;
 using CMLoRA.Storage.Library;
 using CMLoRA.Web.Accounts;
 using CMLoRA.Web.Configuration;
+using CMLoRA.Web.Generation;
 using CMLoRA.Web.Library;
 using Microsoft.EntityFrameworkCore;
 
@@ -51,7 +52,8 @@ public sealed class CollectionService(IDbContextFactory<StudioDbContext> dbFacto
             .Select(v => new CollectionVersionDto(v.Id, v.Version, v.CreatedAt, v.CreatedBy!.DisplayName, v.Change)).ToListAsync(cancellationToken);
         var preflight = Preflight(user, collection.Items.OrderBy(i => i.Position).ToList(), loras, collection.BaseModel);
         return new CollectionDetailDto(collection.Id, collection.Name, collection.Description, collection.OwnerId, collection.Owner?.DisplayName ?? "",
-            collection.Visibility, collection.Method, collection.OptionsJson, collection.BaseModel, collection.CurrentVersion,
+            collection.Visibility, collection.Method, collection.OptionsJson, CollectionOptions.Read(collection.OptionsJson), collection.BaseModel,
+            collection.CurrentVersion,
             versions.FirstOrDefault()?.Id ?? 0, collection.IsDeleted, collection.UpdatedAt, items, versions, preflight, CanEdit(user, collection));
     }
 
@@ -163,16 +165,15 @@ public sealed class CollectionService(IDbContextFactory<StudioDbContext> dbFacto
         if (input.Items.Count > MaxItems) return $"a collection holds at most {MaxItems} LoRAs";
         if (input.Items.Any(i => !double.IsFinite(i.Weight) || i.Weight < LibraryService.MinWeight || i.Weight > LibraryService.MaxWeight))
             return $"weights must be between {LibraryService.MinWeight} and {LibraryService.MaxWeight}";
-        string options = string.IsNullOrWhiteSpace(input.OptionsJson) ? "{}" : input.OptionsJson.Trim();
-        try
+        // Typed options, checked exactly as a generation request's (same rules, same messages).
+        var settings = input.Options;
+        if (settings is null)
         {
-            using var document = JsonDocument.Parse(options);
-            if (document.RootElement.ValueKind != JsonValueKind.Object || options.Length > 16_384) return "the options must be a JSON object";
+            (settings, string? error) = CollectionOptions.Parse(input.OptionsJson);
+            if (error is not null) return error;
         }
-        catch (JsonException)
-        {
-            return "the options must be a JSON object";
-        }
+        var optionErrors = CompositionSettingsValidator.Validate(RequestValidator.ParseMethod(input.Method)!.Value, settings);
+        if (optionErrors.Count > 0) return string.Join(" ", optionErrors);
 
         var loras = await LorasAsync(db, input.Items.Select(i => i.LoraId), cancellationToken);
         // A LoRA the user cannot see is reported like one that does not exist.
@@ -183,7 +184,7 @@ public sealed class CollectionService(IDbContextFactory<StudioDbContext> dbFacto
         collection.Description = input.Description ?? "";
         collection.Visibility = input.Visibility;
         collection.Method = input.Method;
-        collection.OptionsJson = options;
+        collection.OptionsJson = CollectionOptions.Write(settings);
         collection.BaseModel = input.BaseModel;
         collection.UpdatedAt = DateTimeOffset.UtcNow;
         collection.Items = input.Items.Select((item, position) => new LoraCollectionItem

@@ -52,6 +52,12 @@ public sealed class StudioOptions
     public string ResolveDefaultModel(string contentRoot) =>
         Path.GetFullPath(Path.Combine(contentRoot, string.IsNullOrWhiteSpace(DefaultModelPath) ? "models/builtin" : DefaultModelPath.Trim()));
 
+    /// <summary>The models folder as a full path: <see cref="ModelsDir"/> against the content root, else DataDir/models.</summary>
+    public string ResolveModelsDir(string contentRoot) =>
+        string.IsNullOrWhiteSpace(ModelsDir)
+            ? Path.Combine(ResolveDataDir(contentRoot), "models")
+            : Path.GetFullPath(Path.Combine(contentRoot, ModelsDir.Trim()));
+
     public string ResolveDatabasePath(string contentRoot) =>
         string.IsNullOrWhiteSpace(DatabasePath)
             ? Path.Combine(ResolveDataDir(contentRoot), "studio.db")

@@ -1,11 +1,17 @@
 namespace CMLoRA.Web.Configuration;
 
-/// <summary>The resolved folders of one running studio (all under <see cref="StudioOptions.DataDir"/>).</summary>
-public sealed class StudioPaths(string contentRoot, string dataDir, string databasePath)
+/// <summary>
+/// The resolved folders of one running studio: everything under <see cref="StudioOptions.DataDir"/> except the database
+/// file and the models folder, which may be configured elsewhere.
+/// </summary>
+public sealed class StudioPaths(string contentRoot, string dataDir, string databasePath, string? modelsDir = null)
 {
     public string ContentRoot { get; } = contentRoot;
     public string DataDir { get; } = dataDir;
     public string DatabasePath { get; } = databasePath;
+
+    /// <summary>Further base models requests may name (Studio:ModelsDir; default DataDir/models).</summary>
+    public string ModelsDir { get; } = modelsDir ?? Path.Combine(dataDir, "models");
 
     /// <summary>Content-addressed LoRA files: loras/&lt;sha256&gt;.safetensors.</summary>
     public string Loras => Path.Combine(DataDir, "loras");
@@ -49,8 +55,15 @@ public sealed class StudioPaths(string contentRoot, string dataDir, string datab
         return removed;
     }
 
+    /// <summary>
+    /// Creates every folder the studio writes to or lists, parents included, so a fresh machine (no DataDir yet, a
+    /// database or models folder configured somewhere new) starts without a manual mkdir. Existing folders are kept.
+    /// </summary>
     public void EnsureCreated()
     {
-        foreach (string folder in new[] { DataDir, Loras, Previews, Profiles, Temp, Keys, Images }) Directory.CreateDirectory(folder);
+        string? databaseFolder = Path.GetDirectoryName(DatabasePath);
+        foreach (string folder in new[] { DataDir, Loras, Previews, Profiles, Temp, Keys, Images, ModelsDir })
+            Directory.CreateDirectory(folder);
+        if (!string.IsNullOrEmpty(databaseFolder)) Directory.CreateDirectory(databaseFolder);
     }
 }

@@ -23,7 +23,8 @@ public static class StudioServiceExtensions
     {
         builder.Services.AddOptions<StudioOptions>().BindConfiguration(StudioOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var studio = builder.Configuration.GetSection(StudioOptions.Section).Get<StudioOptions>() ?? new StudioOptions();
-        var paths = new StudioPaths(contentRoot, studio.ResolveDataDir(contentRoot), studio.ResolveDatabasePath(contentRoot));
+        var paths = new StudioPaths(contentRoot, studio.ResolveDataDir(contentRoot), studio.ResolveDatabasePath(contentRoot),
+            studio.ResolveModelsDir(contentRoot));
         paths.EnsureCreated();
         builder.Services.AddSingleton(paths);
 

@@ -77,6 +77,9 @@ public sealed class RunningJob(Guid jobId, string ownerId, int totalSteps, Cance
     /// <summary>What the worker is doing for it: <see cref="LoadingModel"/> or <see cref="Generating"/>.</summary>
     public string Phase { get; set; } = Generating;
 
+    /// <summary>The base model being loaded while <see cref="Phase"/> is <see cref="LoadingModel"/>.</summary>
+    public string? Model { get; set; }
+
     public const string LoadingModel = "loading model";
     public const string Generating = "generating";
     internal CancellationTokenSource Cancellation { get; } = cancellation;

@@ -31,6 +31,12 @@ public sealed record GenerationRequest
     /// <summary>dpmpp2m, euler, euler_a or ddim.</summary>
     public string Sampler { get; init; } = "dpmpp2m";
 
+    /// <summary>
+    /// Karras sigmas (dpmpp2m, euler and euler_a; ddim cannot use them): true or false forces them on or off; null
+    /// follows the model's scheduler file (off for SD 1.5's). The recipe records what ran.
+    /// </summary>
+    public bool? Karras { get; init; }
+
     public int Steps { get; init; } = 20;
 
     /// <summary>Classifier-free guidance scale.</summary>

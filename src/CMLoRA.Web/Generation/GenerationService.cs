@@ -94,7 +94,7 @@ public sealed class GenerationService(IDbContextFactory<StudioDbContext> dbFacto
             int step = live?.Step ?? job.Step, total = job.Steps * job.ImageCount;
             double? eta = live?.EtaSeconds;
             ahead += total - step;
-            lines.Add(Line(job, 0, step, eta));
+            lines.Add(Line(job, 0, step, eta, live?.Phase));
         }
         int position = 0;
         foreach (var job in waiting)
@@ -105,11 +105,11 @@ public sealed class GenerationService(IDbContextFactory<StudioDbContext> dbFacto
         }
         return lines;
 
-        QueueEntryDto Line(GenerationJobRecord j, int pos, int step, double? eta)
+        QueueEntryDto Line(GenerationJobRecord j, int pos, int step, double? eta, string? phase = null)
         {
             int total = j.Steps * j.ImageCount;
             return new QueueEntryDto(j.Id, pos, j.OwnerId, names.GetValueOrDefault(j.OwnerId, ""), j.Status, j.Method, j.Steps, j.ImageCount,
-                step, total, total == 0 ? 0 : (double)step / total, eta, j.CreatedUtc, j.AdminPriority, j.OwnerId == user.Id);
+                step, total, total == 0 ? 0 : (double)step / total, eta, j.CreatedUtc, j.AdminPriority, j.OwnerId == user.Id, j.ModelName, phase);
         }
     }
 

@@ -34,7 +34,8 @@ public sealed record JobDto(
 
 /// <summary>
 /// A line of the queue page: the running job (position 0) and every waiting job in the order they will run (1, 2, …).
-/// Shows no prompts; <see cref="IsMine"/> tells the viewer which lines they may cancel.
+/// Shows no prompts; <see cref="IsMine"/> tells the viewer which lines they may cancel. <see cref="Model"/> is the base
+/// model's listed name; <see cref="Phase"/> is "loading model" or "generating" for the running line, else null.
 /// </summary>
 public sealed record QueueEntryDto(
     Guid Id,
@@ -51,7 +52,9 @@ public sealed record QueueEntryDto(
     double? EtaSeconds,
     DateTimeOffset CreatedUtc,
     int? AdminPriority,
-    bool IsMine);
+    bool IsMine,
+    string Model = "",
+    string? Phase = null);
 
 /// <summary>An admin's new order: these jobs run first, in this order; other waiting jobs keep the fair order.</summary>
 public sealed record ReorderRequest(IReadOnlyList<Guid> JobIds);

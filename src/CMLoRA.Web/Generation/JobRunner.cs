@@ -39,9 +39,12 @@ internal static class JobRunner
             if (model is null) throw new JobFailure(modelError!);
             if (!worker.Host.IsLoaded(model))
             {
-                // Loading takes from a moment (the tiny model) to a minute (SD 1.5 on a slow disk); the job says so meanwhile.
+                // Loading takes from a moment (the tiny model) to a minute (SD 1.5 on a slow disk); the job says so meanwhile,
+                // to the queue (its phase) and to watchers (an event published before the load starts, so before any step).
                 running.Phase = RunningJob.LoadingModel;
+                running.Model = model.Name;
                 worker.Logger.LogInformation("Job {JobId} needs model {Model}; loading it", job.Id, model.Name);
+                await worker.PublishAsync(() => worker.Events.ModelLoadingAsync(new JobModelLoading(job.Id, job.OwnerId, model.Name)));
             }
             var generator = await Task.Run(() => worker.Host.Get(model), token);
             running.Phase = RunningJob.Generating;
@@ -58,7 +61,7 @@ internal static class JobRunner
                 token.ThrowIfCancellationRequested();
                 long seed = (request.Seed ?? 0) + index;
                 var engineJob = new GenerationJob(request.Prompt, request.NegativePrompt, loras, method, options,
-                    new TextToImageRequest(request.Width, request.Height, request.Steps, request.Cfg, seed, request.Sampler), request.ClipSkip);
+                    new TextToImageRequest(request.Width, request.Height, request.Steps, request.Cfg, seed, request.Sampler, request.Karras), request.ClipSkip);
                 int before = done.Count * job.Steps;
                 var output = await Task.Run(() => generator.Generate(engineJob, progress =>
                 {

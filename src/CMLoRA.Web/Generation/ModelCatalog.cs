@@ -23,9 +23,7 @@ public sealed class ModelCatalog(IOptions<StudioOptions> options, StudioPaths pa
     private readonly ConcurrentDictionary<(string Path, long Length, DateTime Written), (string Family, string? Refusal)> _checked = new();
 
     /// <summary>The models folder (Studio:ModelsDir, relative to the content root; default DataDir/models).</summary>
-    public string ModelsDir => string.IsNullOrWhiteSpace(options.Value.ModelsDir)
-        ? System.IO.Path.Combine(paths.DataDir, "models")
-        : System.IO.Path.GetFullPath(System.IO.Path.Combine(paths.ContentRoot, options.Value.ModelsDir.Trim()));
+    public string ModelsDir => paths.ModelsDir;
 
     /// <summary>Every model, usable or refused: the default first, then the built-in model, then the models folder by name.</summary>
     public IReadOnlyList<StudioModel> List()

@@ -7,6 +7,7 @@ public sealed class NullJobEventSink : IJobEventSink
 {
     public Task QueuedAsync(JobQueued e) => Task.CompletedTask;
     public Task StartedAsync(JobStarted e) => Task.CompletedTask;
+    public Task ModelLoadingAsync(JobModelLoading e) => Task.CompletedTask;
     public Task StepAsync(JobStep e) => Task.CompletedTask;
     public Task FinishedAsync(JobFinished e) => Task.CompletedTask;
     public Task FailedAsync(JobFailed e) => Task.CompletedTask;

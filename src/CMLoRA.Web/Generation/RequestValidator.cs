@@ -42,6 +42,8 @@ public static class RequestValidator
             errors.Add($"The prompts are too long: at most {GenerationLimits.MaxPromptLength} characters together.");
         if (!IsSampler(request.Sampler))
             errors.Add($"Unknown sampler '{request.Sampler}': use {string.Join(", ", SamplerFactory.Names)}.");
+        else if (request.Karras == true && !SupportsKarras(request.Sampler))
+            errors.Add($"Karras sigmas are not available for the {request.Sampler.Trim().ToLowerInvariant()} sampler, which steps in alphas_cumprod; use dpmpp2m, euler or euler_a, or turn Karras off.");
         var method = ParseMethod(request.Method);
         if (method is null)
             errors.Add($"Unknown composition method '{request.Method}': use {string.Join(", ", GenerationLimits.MethodNames)}.");
@@ -85,6 +87,19 @@ public static class RequestValidator
         {
             SamplerFactory.ParseName(name ?? "");
             return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True for the samplers that can step on Karras sigmas (every one but DDIM).</summary>
+    public static bool SupportsKarras(string? sampler)
+    {
+        try
+        {
+            return SamplerFactory.ParseName(sampler ?? "") != SamplerKind.Ddim;
         }
         catch (ArgumentException)
         {

@@ -42,7 +42,7 @@ public sealed record StoredRecipe(GenerationRecipe Recipe, IReadOnlyList<Guid?> 
         Method = CompositionSettingsMapper.RequestName(Recipe.Method),
         Options = Recipe.Options is { } options && options.Method == Recipe.Method ? CompositionSettingsMapper.FromEngine(options) : null,
         Model = Recipe.Model.Name,
-        Sampler = Recipe.Sampler, Steps = Recipe.Steps, Cfg = Recipe.CfgScale, Width = Recipe.Width, Height = Recipe.Height, Seed = Recipe.Seed,
+        Sampler = Recipe.Sampler, Karras = Recipe.Karras, Steps = Recipe.Steps, Cfg = Recipe.CfgScale, Width = Recipe.Width, Height = Recipe.Height, Seed = Recipe.Seed,
         BatchCount = 1, ClipSkip = Recipe.ClipSkip,
     };
 

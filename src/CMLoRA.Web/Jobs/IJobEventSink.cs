@@ -5,6 +5,7 @@ public interface IJobEventSink
 {
     Task QueuedAsync(JobQueued e);
     Task StartedAsync(JobStarted e);
+    Task ModelLoadingAsync(JobModelLoading e);
     Task StepAsync(JobStep e);
     Task FinishedAsync(JobFinished e);
     Task FailedAsync(JobFailed e);

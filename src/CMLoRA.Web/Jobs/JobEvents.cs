@@ -21,6 +21,13 @@ public sealed record JobQueued(Guid JobId, string OwnerId, int Position) : JobEv
 public sealed record JobStarted(Guid JobId, string OwnerId, int TotalSteps, string Method) : JobEvent(JobId, OwnerId);
 
 /// <summary>
+/// The worker is loading the job's base model (listed name <paramref name="Model"/>) before its first step: sent after
+/// <see cref="JobStarted"/> and before the first <see cref="JobStep"/>, only when that model was not loaded already.
+/// Loading takes from a moment to a minute; the first step event says it is done.
+/// </summary>
+public sealed record JobModelLoading(Guid JobId, string OwnerId, string Model) : JobEvent(JobId, OwnerId);
+
+/// <summary>
 /// One denoising step finished. <paramref name="PreviewPng"/> is a small latent-to-RGB preview, attached every k steps
 /// (null otherwise).
 /// </summary>

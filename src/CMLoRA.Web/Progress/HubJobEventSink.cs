@@ -21,6 +21,7 @@ public sealed class HubJobEventSink(IHubContext<ProgressHub, IProgressClient> hu
 
     public Task QueuedAsync(JobQueued e) => Enqueue(e);
     public Task StartedAsync(JobStarted e) => Enqueue(e);
+    public Task ModelLoadingAsync(JobModelLoading e) => Enqueue(e);
     public Task StepAsync(JobStep e) => Enqueue(e);
     public Task FinishedAsync(JobFinished e) => Enqueue(e);
     public Task FailedAsync(JobFailed e) => Enqueue(e);

@@ -11,6 +11,7 @@ public interface IProgressClient
 {
     Task JobQueued(JobQueued e);
     Task JobStarted(JobStarted e);
+    Task JobModelLoading(JobModelLoading e);
     Task JobStep(JobStep e);
     Task JobFinished(JobFinished e);
     Task JobFailed(JobFailed e);

@@ -16,6 +16,12 @@ public sealed class JobProgressState
     public double StepsPerSecond { get; private set; }
     public double EtaSeconds { get; private set; }
     public string? Reason { get; private set; }
+
+    /// <summary>The base model the worker is loading for the job before its first step; null once steps run (or when none is loaded).</summary>
+    public string? LoadingModel { get; private set; }
+
+    /// <summary>True while the bar can show no fraction: waiting, queued, or loading the model.</summary>
+    public bool IsIndeterminate => Status is Phase.Waiting or Phase.Queued || (Status == Phase.Running && LoadingModel != null);
     public IReadOnlyList<Guid> ImageIds { get; private set; } = [];
 
     /// <summary>The latest preview as a data: URL (kept until a newer one arrives).</summary>
@@ -38,9 +44,15 @@ public sealed class JobProgressState
                 Method = started.Method;
                 Total = started.TotalSteps;
                 Step = 0;
+                LoadingModel = null;
+                break;
+            case JobModelLoading loading:
+                Status = Phase.Running;
+                LoadingModel = loading.Model;
                 break;
             case JobStep step:
                 Status = Phase.Running;
+                LoadingModel = null;
                 Step = step.Step;
                 Total = step.Total;
                 StepsPerSecond = step.StepsPerSecond;
@@ -53,6 +65,7 @@ public sealed class JobProgressState
                 break;
             case JobFinished finished:
                 Status = Phase.Finished;
+                LoadingModel = null;
                 Step = Total;
                 EtaSeconds = 0;
                 ImageIds = finished.ImageIds;
@@ -72,6 +85,7 @@ public sealed class JobProgressState
     {
         Phase.Waiting => "Waiting for the job's progress…",
         Phase.Queued => Position <= 1 ? "Queued: next to run" : $"Queued: position {Position}",
+        Phase.Running when LoadingModel != null => $"Loading model {LoadingModel}…",
         Phase.Running when Step == 0 => $"Starting ({Method})…",
         Phase.Running => $"Step {Step} of {Total} · {StepsPerSecond.ToString("0.0", CultureInfo.InvariantCulture)} it/s · {Eta(EtaSeconds)}",
         Phase.Finished => ImageIds.Count == 1 ? "Finished" : $"Finished: {ImageIds.Count} images",

@@ -9,6 +9,7 @@ public static class ProgressClientExtensions
     {
         JobQueued queued => client.JobQueued(queued),
         JobStarted started => client.JobStarted(started),
+        JobModelLoading loading => client.JobModelLoading(loading),
         JobStep step => client.JobStep(step),
         JobFinished finished => client.JobFinished(finished),
         JobFailed failed => client.JobFailed(failed),

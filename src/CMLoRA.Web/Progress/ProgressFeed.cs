@@ -21,14 +21,15 @@ public sealed class ProgressFeed
 
     private sealed class JobState
     {
-        public JobEvent? Queued, Started, Step, Terminal;
+        public JobEvent? Queued, Started, Loading, Step, Terminal;
         public DateTimeOffset? EndedUtc;
         public readonly List<ChannelWriter<JobEvent>> Subscribers = new();
 
         public IEnumerable<JobEvent> Replay()
         {
             if (Terminal != null) return new[] { Started, Step, Terminal }.OfType<JobEvent>();
-            if (Started != null) return new[] { Started, Step }.OfType<JobEvent>();
+            // Loading is cleared by the first step: a page opened while the model loads says so, a later one shows the step.
+            if (Started != null) return new[] { Started, Loading, Step }.OfType<JobEvent>();
             return new[] { Queued }.OfType<JobEvent>();
         }
     }
@@ -57,8 +58,10 @@ public sealed class ProgressFeed
             switch (e)
             {
                 case JobQueued: state.Queued = e; break;
-                case JobStarted: state.Started = e; state.Step = null; break;
+                case JobStarted: state.Started = e; state.Loading = null; state.Step = null; break;
+                case JobModelLoading: state.Loading = e; break;
                 case JobStep step:
+                    state.Loading = null;
                     // Keep the last preview on the remembered step, so a late page still shows an image.
                     state.Step = step.PreviewPng == null && state.Step is JobStep { PreviewPng: { } last } ? step with { PreviewPng = last } : step;
                     break;

@@ -81,7 +81,7 @@ public sealed class RecipeRestore(IDbContextFactory<StudioDbContext> dbFactory, 
             Options = recipe.Options is { } options && CompositionSettingsMapper.RequestName(options.Method) == method
                 ? CompositionSettingsMapper.FromEngine(options) : null,
             Model = model?.Name,
-            Sampler = recipe.Sampler, Steps = recipe.Steps, Cfg = recipe.CfgScale, Width = recipe.Width, Height = recipe.Height,
+            Sampler = recipe.Sampler, Karras = recipe.Karras, Steps = recipe.Steps, Cfg = recipe.CfgScale, Width = recipe.Width, Height = recipe.Height,
             Seed = recipe.Seed, ClipSkip = recipe.ClipSkip, BatchCount = 1,
         };
         return new RestoredSettings(request, notes, imported.IsComplete && loras.Count == recipe.Loras.Count && model is not null, imported.Source, recipe);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using CMLoRA.TestSupport;
 using Microsoft.Playwright;
@@ -36,8 +37,9 @@ public class GenerateFlowTests(GenerationBrowserFixture fixture)
         var page = await context.NewPageAsync();
         try
         {
+            // No wait for the circuit: the page keeps its controls disabled until it runs interactively, and Playwright
+            // waits for a control to be enabled before it types or clicks.
             await page.GotoAsync("/generate");
-            await BrowserFlows.WaitForCircuitAsync(page);
 
             // Typing "<lora:" offers the library's LoRAs; the chosen one becomes a tag and a chip with its weight.
             var prompt = page.GetByLabel("Prompt", new() { Exact = true });
@@ -88,7 +90,6 @@ public class GenerateFlowTests(GenerationBrowserFixture fixture)
             string imageId = await page.Locator("#finished-images a[data-image]").First.GetAttributeAsync("data-image") ?? "";
             Assert.NotEmpty(imageId);
             await page.GotoAsync("/history");
-            await BrowserFlows.WaitForCircuitAsync(page);
             var card = page.Locator($".history-card[data-image='{imageId}']");
             await Assertions.Expect(card).ToBeVisibleAsync();
             await card.Locator("a").First.ClickAsync();
@@ -115,7 +116,9 @@ public class GenerateFlowTests(GenerationBrowserFixture fixture)
         }
         catch
         {
-            await BrowserFixture.ScreenshotAsync(page, "generate-flow-failure");
+            // On a saturated machine the screenshot itself can time out; that must not hide why the test failed.
+            try { await BrowserFixture.ScreenshotAsync(page, "generate-flow-failure"); }
+            catch (TimeoutException) { }
             throw;
         }
         finally
@@ -132,7 +135,6 @@ public class GenerateFlowTests(GenerationBrowserFixture fixture)
         try
         {
             await page.GotoAsync("/generate");
-            await BrowserFlows.WaitForCircuitAsync(page);
             await page.GetByLabel("Prompt", new() { Exact = true }).FillAsync("a cube <lora:no_such_lora:0.5>");
             await Assertions.Expect(page.Locator("#prompt-tags [data-tag='no_such_lora']")).ToBeVisibleAsync();
             await Fill(page, "Width", "100");
@@ -146,6 +148,82 @@ public class GenerateFlowTests(GenerationBrowserFixture fixture)
             await page.GetByLabel("Remove tag no_such_lora").ClickAsync();
             await Assertions.Expect(page.GetByLabel("Prompt", new() { Exact = true })).ToHaveValueAsync("a cube");
             await Assertions.Expect(page.Locator("#prompt-tags")).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TheGeneratePageStaysDisabledUntilItsCircuitRunsAsync()
+    {
+        var context = await fixture.NewMemberAsync("walt@studio.test", "Walt");
+        var page = await context.NewPageAsync();
+        try
+        {
+            // Without its SignalR circuit the page is only the prerendered HTML, where a click or typed text reaches
+            // nothing: the Generate button and every field say so by being disabled.
+            await page.RouteAsync("**/_blazor/**", route => route.AbortAsync());
+            await page.GotoAsync("/generate");
+            var generate = page.GetByRole(AriaRole.Button, new() { Name = "Generate", Exact = true });
+            await Assertions.Expect(generate).ToBeVisibleAsync();
+            await Assertions.Expect(generate).ToBeDisabledAsync();
+            await Assertions.Expect(page.GetByLabel("Prompt", new() { Exact = true })).ToBeDisabledAsync();
+            await Assertions.Expect(page.GetByLabel("Steps", new() { Exact = true })).ToBeDisabledAsync();
+            await Assertions.Expect(page.Locator("#generate-form")).ToHaveAttributeAsync("data-interactive", "false");
+            await Assertions.Expect(page.Locator("#circuit-status")).ToHaveCountAsync(0);
+
+            await page.UnrouteAllAsync();
+            await page.ReloadAsync();
+            await Assertions.Expect(generate).ToBeEnabledAsync();
+            await Assertions.Expect(page.GetByLabel("Prompt", new() { Exact = true })).ToBeEditableAsync();
+            await Assertions.Expect(page.Locator("#generate-form")).ToHaveAttributeAsync("data-interactive", "true");
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ChoosingACollectionBringsItsLorasMethodAndOptionsAsync()
+    {
+        const string name = "Switching tiny pair";
+        using (var created = await fixture.AdminApi.Http.PostAsJsonAsync("/api/collections", new
+               {
+                   name, visibility = "Team", method = "Switch", baseModel = "SD 1.x",
+                   options = new { @switch = new { switchStep = 3 } },
+                   items = new[] { new { loraId = fixture.LoraBId, weight = 0.7 }, new { loraId = fixture.LoraAId, weight = 0.4 } },
+               }))
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var context = await fixture.NewMemberAsync("cora@studio.test", "Cora");
+        var page = await context.NewPageAsync();
+        try
+        {
+            await page.GotoAsync("/generate");
+            await page.GetByLabel("Prompt", new() { Exact = true }).FillAsync("a red cube on a table");
+            await Assertions.Expect(page.Locator("#method-options")).ToHaveAttributeAsync("data-method", "cmlora");
+
+            await page.Locator("div.mud-select", new() { HasText = "Add a collection" }).First.ClickAsync();
+            await page.Locator(".mud-popover-open").GetByText($"{name} (2)", new() { Exact = true }).ClickAsync();
+
+            // Its LoRAs in order with their weights, its method, and its options in the Advanced fold.
+            var rows = page.Locator("#picked-loras tr[data-lora]");
+            await Assertions.Expect(rows).ToHaveCountAsync(2);
+            await Assertions.Expect(rows.Nth(0)).ToHaveAttributeAsync("data-lora", GenerationBrowserFixture.LoraB);
+            await Assertions.Expect(page.GetByLabel($"Weight of {GenerationBrowserFixture.LoraB}")).ToHaveValueAsync("0.7");
+            await Assertions.Expect(page.Locator("#method-options")).ToHaveAttributeAsync("data-method", "switch");
+            await page.GetByText("Advanced", new() { Exact = true }).ClickAsync();
+            await Assertions.Expect(page.Locator("#method-options")).ToContainTextAsync("Options of Switch");
+            await Assertions.Expect(page.GetByLabel("Steps per LoRA")).ToHaveValueAsync("3");
+            await BrowserFixture.ScreenshotAsync(page, "generate-from-collection");
+        }
+        catch
+        {
+            try { await BrowserFixture.ScreenshotAsync(page, "generate-collection-failure"); }
+            catch (TimeoutException) { }
+            throw;
         }
         finally
         {

@@ -57,8 +57,8 @@ public class HistoryAccessTests(GenerationBrowserFixture fixture)
         var page = await context.NewPageAsync();
         try
         {
+            // The star button waits for the circuit (disabled until the page runs interactively), so no other wait is needed.
             await page.GotoAsync($"/history/{imageId}");
-            await BrowserFlows.WaitForCircuitAsync(page);
             await Assertions.Expect(page.Locator("#share-link")).ToHaveValueAsync(new Uri(fixture.Studio.BaseAddress, $"history/{imageId}").ToString());
             await page.GetByRole(AriaRole.Button, new() { Name = "Star", Exact = true }).ClickAsync();
             await Assertions.Expect(page.Locator("#star-button")).ToHaveAttributeAsync("data-starred", "true");

@@ -33,6 +33,7 @@ public sealed class ProgressClient : IAsyncDisposable
         Connection = connection;
         On<JobQueued>(nameof(JobQueued));
         On<JobStarted>(nameof(JobStarted));
+        On<JobModelLoading>(nameof(JobModelLoading));
         On<JobStep>(nameof(JobStep));
         On<JobFinished>(nameof(JobFinished));
         On<JobFailed>(nameof(JobFailed));

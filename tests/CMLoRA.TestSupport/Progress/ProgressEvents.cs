@@ -20,6 +20,8 @@ public sealed record JobQueued(Guid JobId, string OwnerId, int Position) : JobEv
 
 public sealed record JobStarted(Guid JobId, string OwnerId, int TotalSteps, string Method) : JobEvent(JobId, OwnerId);
 
+public sealed record JobModelLoading(Guid JobId, string OwnerId, string Model) : JobEvent(JobId, OwnerId);
+
 public sealed record JobStep(Guid JobId, string OwnerId, int Step, int Total, double StepsPerSecond, double EtaSeconds, byte[]? PreviewPng)
     : JobEvent(JobId, OwnerId);
 

@@ -56,8 +56,11 @@ public class RealJobProgressTests(GenerationFixture fixture, ITestOutputHelper o
         Guid job = await JobClient.SubmitAsync(bearer, JobClient.TinyRequest(steps: 3));
 
         var events = await script.WaitForEndAsync(job, Timeout);
-        Assert.Equal(["JobStarted", "JobStep 1", "JobStep 2", "JobStep 3", "JobFinished"],
-            events.SkipWhile(e => e is JobQueued).Select(ProgressHubAuthorizationTests.Describe));
+        // A test before this one may have left another model loaded: then the default model is loaded first, which
+        // the job reports right after it starts (ModelLoadingEventTests covers that event).
+        var seen = events.SkipWhile(e => e is JobQueued).ToList();
+        if (seen.Count > 1 && seen[1] is JobModelLoading) seen.RemoveAt(1);
+        Assert.Equal(["JobStarted", "JobStep 1", "JobStep 2", "JobStep 3", "JobFinished"], seen.Select(ProgressHubAuthorizationTests.Describe));
         var finished = Assert.IsType<JobFinished>(events[^1]);
         var image = Assert.Single(finished.ImageIds);
         using var png = await bearer.GetAsync($"/api/images/{image}/png");

@@ -2,7 +2,9 @@ using CMLoRA.Storage;
 using CMLoRA.Storage.Library;
 using CMLoRA.Web.Accounts;
 using CMLoRA.Web.Collections;
+using CMLoRA.Web.Generation;
 using CMLoRA.Web.Library;
+using CMLoRA.Web.Studio;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -30,7 +32,6 @@ public partial class CollectionEditor
         public string Method { get; set; } = CollectionMethods.CmLora;
         public string BaseModel { get; set; } = BaseModelNames.Sd1;
         public Visibility Visibility { get; set; } = Visibility.Private;
-        public string OptionsJson { get; set; } = "{}";
     }
 
     private sealed record ItemRow(Guid? LoraId, string Name, string? BaseModel, double Weight);
@@ -38,6 +39,7 @@ public partial class CollectionEditor
     private CurrentUser? _user;
     private CollectionDetailDto? _detail;
     private FormModel _form = new();
+    private MethodOptionsForm _options = new();
     private List<ItemRow> _items = [];
     private PreflightReport? _preflight;
     private bool _loaded, _notFound, _isNew;
@@ -45,6 +47,16 @@ public partial class CollectionEditor
     private readonly Dictionary<Guid, LoraSummaryDto> _pickerLoras = [];
 
     private bool CanEdit => _isNew || _detail?.CanEdit == true;
+
+    /// <summary>The collection's method as requests name it (cmlora, composite, switch, merge).</summary>
+    private string RequestMethod => _form.Method.ToLowerInvariant();
+
+    private CompositionSettings? Settings() =>
+        RequestValidator.ParseMethod(_form.Method) is { } method ? _options.ToSettings(method) : null;
+
+    /// <summary>What saving would refuse the options with (the generation request's messages), shown as the user edits.</summary>
+    private IReadOnlyList<string> OptionErrors =>
+        RequestValidator.ParseMethod(_form.Method) is { } method ? CompositionSettingsValidator.Validate(method, Settings()) : [];
 
     protected override async Task OnParametersSetAsync()
     {
@@ -54,6 +66,7 @@ public partial class CollectionEditor
         {
             _detail = null;
             _form = new FormModel { Name = "New collection" };
+            _options = new MethodOptionsForm();
             _items = [];
             foreach (string part in (LoraIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
                 if (Guid.TryParse(part, out var loraId) && await Library.GetAsync(_user, loraId) is { } lora)
@@ -76,8 +89,11 @@ public partial class CollectionEditor
         _form = new FormModel
         {
             Name = detail.Name, Description = detail.Description, Method = detail.Method, BaseModel = detail.BaseModel,
-            Visibility = detail.Visibility, OptionsJson = detail.OptionsJson,
+            Visibility = detail.Visibility,
         };
+        _options = new MethodOptionsForm();
+        if (RequestValidator.ParseMethod(detail.Method) is { } method && detail.Options is { } options && options.Given.All(g => g == RequestMethod))
+            _options.Load(method, options);
         _items = detail.Items.Select(i => new ItemRow(i.Missing ? null : i.LoraId, i.LoraName, i.BaseModel, i.Weight)).ToList();
         _preflight = detail.Preflight;
     }
@@ -85,7 +101,7 @@ public partial class CollectionEditor
     private CollectionInput Input() => new()
     {
         Name = _form.Name, Description = _form.Description, Method = _form.Method, BaseModel = _form.BaseModel, Visibility = _form.Visibility,
-        OptionsJson = _form.OptionsJson,
+        Options = Settings(),
         Items = _items.Where(i => i.LoraId != null).Select(i => new CollectionItemInput(i.LoraId!.Value, i.Weight)).ToList(),
     };
 

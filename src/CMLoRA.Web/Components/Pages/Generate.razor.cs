@@ -52,7 +52,7 @@ public partial class Generate
     private string _method = "cmlora", _sampler = "dpmpp2m";
     private int _steps = 20, _width = 512, _height = 512, _batch = 1, _clipSkip = 1;
     private double _cfg = 7.5;
-    private bool _randomSeed = true;
+    private bool _randomSeed = true, _karras;
     private long _seed = 42;
     private Visibility _visibility = Visibility.Private;
 
@@ -193,7 +193,13 @@ public partial class Generate
         foreach (var item in collection.Items.Where(i => i.LoraId is not null && !i.Missing))
             if (await Library.GetAsync(_user!, item.LoraId!.Value) is { } lora && _picked.All(p => p.Lora.Id != lora.Id))
                 _picked.Add(new Picked(Summary(lora), item.Weight));
-        _method = collection.Method.ToLowerInvariant();
+        // The collection's method comes with its options (the Advanced fold shows them); a collection saved before options
+        // were typed, or with options of another method, leaves the fold at the engine's defaults.
+        if (RequestValidator.ParseMethod(collection.Method) is { } method)
+        {
+            _method = CompositionSettingsMapper.RequestName(method);
+            _options.Load(method, collection.Options is { } options && options.Given.All(g => g == _method) ? options : null);
+        }
     }
 
     // ---- seed, estimate ----
@@ -238,7 +244,7 @@ public partial class Generate
     private GenerationRequest BuildRequest() => new()
     {
         Prompt = PromptTags.WithoutTags(_prompt), NegativePrompt = _negative.Trim(), Loras = ChosenLoras(), Method = _method,
-        Options = MethodSettings(), Model = _model, Sampler = _sampler,
+        Options = MethodSettings(), Model = _model, Sampler = _sampler, Karras = KarrasApplies && _karras,
         Steps = _steps, Cfg = _cfg, Width = _width, Height = _height, Seed = _randomSeed ? -1 : _seed, BatchCount = _batch, ClipSkip = _clipSkip,
         Visibility = _visibility,
     };
@@ -349,6 +355,7 @@ public partial class Generate
         else if (request.Model is { } missing)
             _importNotes = [.. _importNotes, $"Model '{missing}' is not available in this studio; the default model is selected."];
         _sampler = Samplers.Any(s => s.Name == request.Sampler) ? request.Sampler : "dpmpp2m";
+        _karras = request.Karras == true;
         _steps = request.Steps;
         _cfg = request.Cfg;
         _width = request.Width;
@@ -364,6 +371,9 @@ public partial class Generate
         d.OwnerName, d.Visibility, d.CreatedAt, 0, d.PreviewUrl, d.FileSize, d.Rank, d.AutoV2, d.PreferredWeight);
 
     private static string Seconds(double seconds) => seconds < 90 ? $"{seconds:0.#} s" : $"{seconds / 60:0.#} min";
+
+    /// <summary>Whether the chosen sampler can use Karras sigmas (all but DDIM).</summary>
+    private bool KarrasApplies => RequestValidator.SupportsKarras(_sampler);
 
     /// <summary>The Advanced fold's options of the chosen method.</summary>
     private CompositionSettings? MethodSettings() =>
