@@ -72,9 +72,11 @@ public sealed class GenerationService(IDbContextFactory<StudioDbContext> dbFacto
             db.GenerationJobs.Add(job);
             await db.SaveChangesAsync(cancellationToken);
         }
-        queue.Wake();
         var dto = await GetJobAsync(user, job.Id, cancellationToken);
+        // Queued goes out before the worker is woken: woken first, it could start the job and send "started" ahead of
+        // "queued" (seen in CI as started, queued, step 1, …).
         await Publish(() => events.QueuedAsync(new JobQueued(job.Id, job.OwnerId, dto?.Position ?? 1)));
+        queue.Wake();
         return ServiceResult<JobDto>.Ok(dto!);
     }
 
