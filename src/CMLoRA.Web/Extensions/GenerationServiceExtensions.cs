@@ -21,6 +21,7 @@ public static class GenerationServiceExtensions
         services.TryAddSingleton<IJobAccess, JobAccess>();
         // The progress hub registers the real sink; this one only stands in when nothing else is registered.
         services.TryAddSingleton<IJobEventSink, NullJobEventSink>();
+        services.TryAddSingleton<IStepGate, OpenStepGate>();
         services.AddHostedService<GenerationWorker>();
 
         services.AddSingleton<ApiTokenService>();

@@ -15,7 +15,7 @@ namespace CMLoRA.Web.Generation;
 /// Running is marked Interrupted and runs again once (images it already stored are kept and not made twice).
 /// </summary>
 public sealed class GenerationWorker(IDbContextFactory<StudioDbContext> dbFactory, GenerationQueue queue, GeneratorHost host,
-    ModelCatalog models, IJobEventSink events, StudioPaths paths, ILogger<GenerationWorker> logger) : BackgroundService
+    ModelCatalog models, IJobEventSink events, IStepGate gate, StudioPaths paths, ILogger<GenerationWorker> logger) : BackgroundService
 {
     /// <summary>The worker looks for work at least this often even without a wake-up.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
@@ -103,6 +103,7 @@ public sealed class GenerationWorker(IDbContextFactory<StudioDbContext> dbFactor
     internal GeneratorHost Host => host;
     internal ModelCatalog Models => models;
     internal IJobEventSink Events => events;
+    internal IStepGate Gate => gate;
     internal StudioPaths Paths => paths;
     internal ILogger Logger => logger;
 

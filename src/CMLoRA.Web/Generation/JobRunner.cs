@@ -83,6 +83,7 @@ internal static class JobRunner
                         using var db = worker.Db.CreateDbContext();
                         db.GenerationJobs.Where(j => j.Id == job.Id).ExecuteUpdate(s => s.SetProperty(j => j.Step, step));
                     }
+                    worker.Gate.AfterStep(job.Id, step, token);
                 }, token), token);
                 var recipe = GenerationRecipe.From(output, identity, worker.Host.Settings, l => hashes[l.ResolvedId]);
                 await StoreImageAsync(worker, job, request, output, recipe, libraryIds, index, stoppingToken);

@@ -33,6 +33,7 @@ public sealed class GenerationBrowserFixture : IAsyncLifetime
         var environment = TestAccounts.AdminEnvironment();
         environment["Studio__DefaultModelPath"] = TinyModel.Create(ModelDir);
         environment["Studio__Device"] = "cpu";
+        environment["Studio__TestHooks"] = "true"; // the worker gate holds jobs for the queue tests (Debug builds only)
         // A busy shared machine can take well over the default 90 s to start the studio.
         Studio = await StudioProcess.StartAsync(environment: environment, timeout: TimeSpan.FromMinutes(5));
         AdminApi = await StudioSession.SignInAsync(Studio, TestAccounts.AdminEmail);

@@ -10,20 +10,22 @@ public class QueuePageTests(GenerationBrowserFixture fixture)
     /// <summary>Cancelling a waiting job is one database update: the API shows it at once (this only allows for a loaded machine).</summary>
     private static readonly TimeSpan QueuedCancelTakesEffect = TimeSpan.FromSeconds(15);
 
-    /// <summary>A running job stops at its next sampler step: one 512×512 step of the tiny model on a loaded two-core machine.</summary>
+    /// <summary>A cancelled job held at the worker gate ends as soon as the worker sees the cancel (allowing for a loaded machine).</summary>
     private static readonly TimeSpan RunningCancelTakesEffect = TimeSpan.FromSeconds(60);
+
+    /// <summary>The running job: 20 steps, held by the worker gate after step <see cref="HeldAt"/> until the test ends, so the
+    /// queue looks the same however fast or loaded the machine is.</summary>
+    private const int LongSteps = 20, HeldAt = 2;
 
     [Fact]
     public async Task OwnerCancelsOwnJobAdminMovesAJobUpOthersCannotCancelAsync()
     {
         await fixture.AdminApi.CreateAccountAsync("quinn@studio.test", "Quinn");
         var quinn = await fixture.ApiAsync("quinn@studio.test");
-        // A long job keeps the worker busy while the page is used; the others wait behind it.
-        var longRequest = JobClient.TinyRequest(steps: 150, seed: 1);
-        longRequest["width"] = 512;
-        longRequest["height"] = 512;
-        Guid running = await JobClient.SubmitAsync(quinn.Http, longRequest);
-        await JobClient.WaitAsync(quinn.Http, running, j => JobClient.Status(j) == "Running" || JobClient.IsFinal(j), what: "running");
+        // A job held at the worker gate keeps the worker busy while the page is used; the others wait behind it.
+        await WorkerGate.HoldAsync(fixture.AdminApi, HeldAt);
+        Guid running = await JobClient.SubmitAsync(quinn.Http, JobClient.TinyRequest(steps: LongSteps, seed: 1));
+        await WorkerGate.WaitHeldAsync(fixture.AdminApi, running);
         Guid second = await JobClient.SubmitAsync(quinn.Http, JobClient.TinyRequest(steps: 2, seed: 2));
         Guid third = await JobClient.SubmitAsync(quinn.Http, JobClient.TinyRequest(steps: 2, seed: 3));
         Guid fourth = await JobClient.SubmitAsync(quinn.Http, JobClient.TinyRequest(steps: 2, seed: 4));
@@ -70,6 +72,7 @@ public class QueuePageTests(GenerationBrowserFixture fixture)
         {
             foreach (var id in new[] { running, second, third, fourth })
                 using (await quinn.Http.DeleteAsync($"/api/jobs/{id}")) { }
+            await WorkerGate.ReleaseAsync(fixture.AdminApi);
             await JobClient.WaitAsync(quinn.Http, running, JobClient.IsFinal, RunningCancelTakesEffect);
             await quinnPage.CloseAsync();
             await rosaPage.CloseAsync();
@@ -82,11 +85,9 @@ public class QueuePageTests(GenerationBrowserFixture fixture)
     {
         await fixture.AdminApi.CreateAccountAsync("uma@studio.test", "Uma");
         var uma = await fixture.ApiAsync("uma@studio.test");
-        var longRequest = JobClient.TinyRequest(steps: 150, seed: 5);
-        longRequest["width"] = 512;
-        longRequest["height"] = 512;
-        Guid job = await JobClient.SubmitAsync(uma.Http, longRequest);
-        await JobClient.WaitAsync(uma.Http, job, j => JobClient.Status(j) == "Running" || JobClient.IsFinal(j), what: "running");
+        await WorkerGate.HoldAsync(fixture.AdminApi, HeldAt);
+        Guid job = await JobClient.SubmitAsync(uma.Http, JobClient.TinyRequest(steps: LongSteps, seed: 5));
+        int heldAt = await WorkerGate.WaitHeldAsync(fixture.AdminApi, job);
         var page = await (await fixture.SignedInContextAsync("uma@studio.test")).NewPageAsync();
         try
         {
@@ -103,7 +104,7 @@ public class QueuePageTests(GenerationBrowserFixture fixture)
             await cancel.ClickAsync();
             var cancelled = await JobClient.WaitAsync(uma.Http, job, JobClient.IsFinal, RunningCancelTakesEffect, "stopped");
             Assert.Equal("Cancelled", JobClient.Status(cancelled));
-            Assert.True(cancelled.GetProperty("step").GetInt32() < 150, $"the job ran to the end: {cancelled}");
+            Assert.Equal(heldAt, cancelled.GetProperty("step").GetInt32());
             await Assertions.Expect(cancel).ToHaveCountAsync(0);
         }
         catch
@@ -114,6 +115,7 @@ public class QueuePageTests(GenerationBrowserFixture fixture)
         finally
         {
             using (await uma.Http.DeleteAsync($"/api/jobs/{job}")) { }
+            await WorkerGate.ReleaseAsync(fixture.AdminApi);
             await JobClient.WaitAsync(uma.Http, job, JobClient.IsFinal, RunningCancelTakesEffect);
             await page.CloseAsync();
         }

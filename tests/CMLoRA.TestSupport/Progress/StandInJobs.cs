@@ -20,9 +20,13 @@ public static class StandInJobs
         return json.RootElement.GetProperty("jobId").GetGuid();
     }
 
-    public static async Task RunAsync(StudioSession owner, Guid jobId, int steps, int intervalMs = 20, int previewEvery = 5, string outcome = "Finished")
+    /// <summary>Publishes the job's events; with <paramref name="fromStep"/>/<paramref name="untilStep"/> only that part of the run
+    /// (Queued and Started with the part from step 1, the outcome with the part that reaches <paramref name="steps"/>).</summary>
+    public static async Task RunAsync(StudioSession owner, Guid jobId, int steps, int intervalMs = 20, int previewEvery = 5, string outcome = "Finished",
+        int fromStep = 1, int? untilStep = null)
     {
-        using var response = await owner.Http.PostAsJsonAsync($"/test-hooks/jobs/{jobId}/run", new { steps, intervalMs, previewEvery, outcome });
+        using var response = await owner.Http.PostAsJsonAsync($"/test-hooks/jobs/{jobId}/run",
+            new { steps, intervalMs, previewEvery, outcome, fromStep, untilStep });
         if (response.StatusCode != HttpStatusCode.Accepted)
             throw new InvalidOperationException($"run refused ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync()}");
     }

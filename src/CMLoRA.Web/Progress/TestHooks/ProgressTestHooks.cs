@@ -2,6 +2,7 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using CMLoRA.Web.Accounts;
+using CMLoRA.Web.Generation;
 using CMLoRA.Web.Jobs;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -23,8 +24,15 @@ public static class ProgressTestHooks
     public sealed record CreateJob(bool TeamVisible = false);
 
     /// <summary>What the stand-in worker publishes: Queued, Started, <paramref name="Steps"/> steps (a PNG preview every
-    /// <paramref name="PreviewEvery"/> steps), then Finished, Failed or Cancelled per <paramref name="Outcome"/>.</summary>
-    public sealed record RunJob(int Steps = 30, int IntervalMs = 20, int PreviewEvery = 5, string Outcome = "Finished");
+    /// <paramref name="PreviewEvery"/> steps), then Finished, Failed or Cancelled per <paramref name="Outcome"/>.
+    /// A run can be published in parts (<paramref name="FromStep"/>..<paramref name="UntilStep"/>): Queued and Started go
+    /// with the part that starts at step 1, the outcome with the part that ends at the last step, so a test can look at
+    /// the page between parts however slow the machine is.</summary>
+    public sealed record RunJob(int Steps = 30, int IntervalMs = 20, int PreviewEvery = 5, string Outcome = "Finished",
+        int FromStep = 1, int? UntilStep = null);
+
+    /// <summary>Hold the worker once a job reports step <paramref name="AtStep"/>.</summary>
+    public sealed record HoldRequest(int AtStep);
 
     public static bool Enabled(IConfiguration configuration) => configuration.GetValue<bool>(Setting);
 
@@ -39,6 +47,11 @@ public static class ProgressTestHooks
         services.Add(new ServiceDescriptor(typeof(IJobAccess), sp =>
             new HookJobAccess(sp.GetRequiredService<ConcurrentDictionary<Guid, HookJob>>(), inner == null ? null : Resolve(sp, inner)),
             inner?.Lifetime ?? ServiceLifetime.Singleton));
+
+        // The worker's step gate becomes one that tests can close (see /test-hooks/worker).
+        foreach (var gate in services.Where(d => d.ServiceType == typeof(IStepGate)).ToList()) services.Remove(gate);
+        services.AddSingleton<HoldingStepGate>();
+        services.AddSingleton<IStepGate>(sp => sp.GetRequiredService<HoldingStepGate>());
     }
 
     public static void MapProgressTestHooks(this WebApplication app)
@@ -55,12 +68,28 @@ public static class ProgressTestHooks
             return TypedResults.Ok(new { jobId = id, ownerId = user.Id });
         });
 
+        var worker = app.MapGroup("/test-hooks/worker").RequireAuthorization();
+        worker.MapGet("/", (HoldingStepGate gate) => TypedResults.Ok(gate.Current));
+        worker.MapPost("/hold", IResult (HoldRequest input, HoldingStepGate gate) =>
+        {
+            if (input.AtStep < 1) return TypedResults.BadRequest("atStep must be 1 or more");
+            gate.Hold(input.AtStep);
+            return TypedResults.Ok(gate.Current);
+        });
+        worker.MapPost("/release", (HoldingStepGate gate) =>
+        {
+            gate.Release();
+            return TypedResults.Ok(gate.Current);
+        });
+
         hooks.MapPost("/{id:guid}/run", IResult (Guid id, RunJob input, HttpContext http, ConcurrentDictionary<Guid, HookJob> jobs,
             IJobEventSink sink, ILoggerFactory loggers) =>
         {
             var user = CurrentUser.Require(http.User);
             if (!jobs.TryGetValue(id, out var job) || job.OwnerId != user.Id) return TypedResults.NotFound();
             if (input.Steps is < 1 or > 10_000 || input.IntervalMs is < 0 or > 10_000) return TypedResults.BadRequest("steps 1..10000, intervalMs 0..10000");
+            int until = input.UntilStep ?? input.Steps;
+            if (input.FromStep < 1 || until < input.FromStep || until > input.Steps) return TypedResults.BadRequest("1 <= fromStep <= untilStep <= steps");
             var log = loggers.CreateLogger("CMLoRA.Web.Progress.TestHooks");
             _ = Task.Run(async () =>
             {
@@ -73,16 +102,21 @@ public static class ProgressTestHooks
 
     private static async Task PublishAsync(IJobEventSink sink, Guid id, string owner, RunJob run)
     {
-        await sink.QueuedAsync(new JobQueued(id, owner, 1));
-        await sink.StartedAsync(new JobStarted(id, owner, run.Steps, "CmLora"));
+        if (run.FromStep == 1)
+        {
+            await sink.QueuedAsync(new JobQueued(id, owner, 1));
+            await sink.StartedAsync(new JobStarted(id, owner, run.Steps, "CmLora"));
+        }
+        int until = run.UntilStep ?? run.Steps;
         var started = System.Diagnostics.Stopwatch.StartNew();
-        for (int step = 1; step <= run.Steps; step++)
+        for (int step = run.FromStep; step <= until; step++)
         {
             if (run.IntervalMs > 0) await Task.Delay(run.IntervalMs);
-            double rate = step / Math.Max(started.Elapsed.TotalSeconds, 1e-6);
+            double rate = (step - run.FromStep + 1) / Math.Max(started.Elapsed.TotalSeconds, 1e-6);
             byte[]? preview = run.PreviewEvery > 0 && step % run.PreviewEvery == 0 ? Preview(step, run.Steps) : null;
             await sink.StepAsync(new JobStep(id, owner, step, run.Steps, rate, (run.Steps - step) / rate, preview));
         }
+        if (until < run.Steps) return;
         switch (run.Outcome)
         {
             case "Failed": await sink.FailedAsync(new JobFailed(id, owner, "stand-in failure")); break;
