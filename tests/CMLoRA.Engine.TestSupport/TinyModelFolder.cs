@@ -6,13 +6,17 @@ namespace CMLoRA.Engine.TestSupport;
 /// The tiny reference model as a complete diffusers folder: its weights plus a tokenizer that fits its
 /// 1000-token text encoder (the first 998 CLIP tokens — byte characters and the earliest merges — and BOS 998,
 /// EOS 999, as the fixture README specifies). The fixture ships no tokenizer, and a model without one is refused.
+/// The studio's tests use it too, through CMLoRA.TestSupport's <c>TinyModel</c> (which compiles this file in).
 /// </summary>
 public static class TinyModelFolder
 {
-    /// <summary>Writes the folder as <c>tiny-model</c> under <paramref name="parent"/> and returns its path.</summary>
-    public static string Create(string parent)
+    /// <summary>
+    /// Writes the folder <paramref name="name"/> under <paramref name="parent"/> and returns its path; files already
+    /// there are overwritten.
+    /// </summary>
+    public static string Create(string parent, string name = "tiny-model")
     {
-        string model = Path.Combine(parent, "tiny-model");
+        string model = Path.Combine(parent, name);
         CopyDirectory(Path.Combine(RepoPaths.TinyReference, "weights", "diffusers"), model);
         string tokenizer = Path.Combine(model, "tokenizer");
         Directory.CreateDirectory(tokenizer);
@@ -32,7 +36,7 @@ public static class TinyModelFolder
     private static void CopyDirectory(string source, string target)
     {
         Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
         foreach (var dir in Directory.GetDirectories(source)) CopyDirectory(dir, Path.Combine(target, Path.GetFileName(dir)));
     }
 }

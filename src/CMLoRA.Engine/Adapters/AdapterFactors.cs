@@ -43,17 +43,27 @@ public sealed class AdapterFactors : IDisposable
     /// <summary>Δy for input <paramref name="x"/> of a linear layer (unscaled by the user weight, scaled by alpha/rank).</summary>
     public Tensor ApplyLinear(Tensor x)
     {
-        if (Delta is not null) return nn.functional.linear(x, Delta) * Scale;
-        return nn.functional.linear(nn.functional.linear(x, Down!), Up!) * Scale;
+        if (Delta is not null)
+        {
+            using var dense = nn.functional.linear(x, Delta);
+            return dense.Times(Scale);
+        }
+        using var hidden = nn.functional.linear(x, Down!);
+        using var up = nn.functional.linear(hidden, Up!);
+        return up.Times(Scale);
     }
 
     /// <summary>Δy for input <paramref name="x"/> of a convolution with the base layer's stride and padding.</summary>
     public Tensor ApplyConv(Tensor x, long[] stride, long[] padding)
     {
-        if (Delta is not null) return nn.functional.conv2d(x, Delta, strides: stride, padding: padding) * Scale;
+        if (Delta is not null)
+        {
+            using var dense = nn.functional.conv2d(x, Delta, strides: stride, padding: padding);
+            return dense.Times(Scale);
+        }
         using var hidden = Hidden(x, stride, padding);
         using var up = nn.functional.conv2d(hidden, Up!);
-        return up * Scale;
+        return up.Times(Scale);
     }
 
     /// <summary>
@@ -72,7 +82,7 @@ public sealed class AdapterFactors : IDisposable
             return;
         }
         using var hidden = flatInput.matmul(Down!.t());
-        hidden.mul_(Scale * weight);
+        hidden.TimesInPlace(Scale * weight);
         using var upT = Up!.t();
         flatOutput.addmm_(hidden, upT);
     }
@@ -83,11 +93,12 @@ public sealed class AdapterFactors : IDisposable
         if (Delta is not null)
         {
             using var dense = nn.functional.conv2d(x, Delta, strides: stride, padding: padding);
-            output.add_(dense, alpha: Scale * weight);
+            using Scalar alpha = (Scale * weight).ToScalar();
+            output.add_(dense, alpha);
             return;
         }
         using var hidden = Hidden(x, stride, padding);
-        hidden.mul_(Scale * weight);
+        hidden.TimesInPlace(Scale * weight);
         using var up = nn.functional.conv2d(hidden, Up!);
         output.add_(up, Scalars.One);
     }
@@ -103,7 +114,11 @@ public sealed class AdapterFactors : IDisposable
     /// <summary>The dense ΔW (already scaled by alpha/rank) with the shape of the base weight.</summary>
     public Tensor DeltaWeight(long[] weightShape)
     {
-        if (Delta is not null) return (Delta * Scale).reshape(weightShape);
+        if (Delta is not null)
+        {
+            using var scaled = Delta.Times(Scale);
+            return scaled.reshape(weightShape);
+        }
         using var scope = NewDisposeScope();
         Tensor delta;
         if (weightShape.Length == 2)
@@ -120,7 +135,7 @@ public sealed class AdapterFactors : IDisposable
             // Tucker form: up [out,r] · mid [r,r,kh,kw] · down [r,in]
             delta = einsum("or,rskl,si->oikl", Up!.flatten(1), Mid, Down!.flatten(1));
         }
-        return (delta * Scale).reshape(weightShape).MoveToOuterDisposeScope();
+        return delta.Times(Scale).reshape(weightShape).MoveToOuterDisposeScope();
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -52,14 +53,15 @@ internal sealed class AdapterTarget : IDisposable
         if (slices == 1)
         {
             var delta = Delta(input, mix.Slices[0]);
-            return delta is null ? output : output + delta;
+            if (delta is null) return output;
+            using (delta) return output.add(delta, Scalars.One);
         }
 
         var inputs = input.chunk(slices, 0);
         var outputs = output.chunk(slices, 0);
         var parts = new Tensor[slices];
         for (int i = 0; i < slices; i++)
-            parts[i] = Delta(inputs[i], mix.Slices[i]) is { } delta ? outputs[i] + delta : outputs[i];
+            parts[i] = Delta(inputs[i], mix.Slices[i]) is { } delta ? outputs[i].add(delta, Scalars.One) : outputs[i];
         return cat(parts, 0);
     }
 
@@ -94,8 +96,8 @@ internal sealed class AdapterTarget : IDisposable
         {
             if (weight == 0f || !_factors.TryGetValue(lora, out var factors)) continue;
             var delta = Module is Conv2d conv ? factors.ApplyConv(x, conv.stride, ConvPadding(conv)) : factors.ApplyLinear(x);
-            var weighted = weight == 1f ? delta : delta * weight;
-            sum = sum is null ? weighted : sum + weighted;
+            var weighted = weight == 1f ? delta : delta.Times(weight);
+            sum = sum is null ? weighted : sum.add(weighted, Scalars.One);
         }
         return sum;
     }
@@ -114,7 +116,9 @@ internal sealed class AdapterTarget : IDisposable
         foreach (var (lora, weight) in active)
         {
             using var delta = _factors[lora].DeltaWeight(Weight.shape);
-            Weight.add_(delta.to(Weight.dtype), alpha: weight);
+            using var converted = delta.to(Weight.dtype);
+            using Scalar alpha = weight.ToScalar();
+            Weight.add_(converted, alpha);
         }
     }
 

@@ -1,4 +1,5 @@
 using CMLoRA.Engine.Models.Unet;
+using CMLoRA.Engine.Tensors;
 using static TorchSharp.torch;
 
 namespace CMLoRA.Engine.Benchmarks;
@@ -63,16 +64,16 @@ public static class AdapterKernelBenchmarks
         using var y = nn.functional.linear(x, w);
         using var hidden = nn.functional.linear(x, down);
         using var delta = nn.functional.linear(hidden, up);
-        using var scaled = delta * scale;
-        using var weighted = scaled * weight;
-        return y + weighted;
+        using var scaled = delta.Times(scale);
+        using var weighted = scaled.Times(weight);
+        return y.add(weighted, Scalars.One);
     }
 
     /// <summary>The same y with the scalars applied to the r-wide hidden and Bᵀ accumulated into the base output in place (one GEMM, no full-size temporary).</summary>
     public static Tensor FusedAdapter(Tensor x, Tensor w, Tensor down, Tensor up, float scale, float weight)
     {
         var y = nn.functional.linear(x, w);
-        using var hidden = nn.functional.linear(x, down).mul_(scale * weight);
+        using var hidden = nn.functional.linear(x, down).TimesInPlace(scale * weight);
         using var upT = up.t();
         return y.addmm_(hidden, upT, 1f, 1f);
     }

@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using static TorchSharp.torch;
 
 namespace CMLoRA.Engine.Benchmarks;
@@ -56,7 +57,7 @@ public static class KernelBenchmarks
         Add("SDPA self 2×8×4096×4096, d 40", attentionGflop, () => nn.functional.scaled_dot_product_attention(q, k, v));
         Add("explicit softmax(QKᵀ)V, same shape", attentionGflop, () =>
         {
-            using var scores = q.matmul(k.transpose(-1, -2)).mul_(1 / Math.Sqrt(40));
+            using var scores = q.matmul(k.transpose(-1, -2)).TimesInPlace(1 / Math.Sqrt(40));
             using var weights = scores.softmax(-1);
             return weights.matmul(v);
         });

@@ -39,8 +39,9 @@ public static class SyntheticLora
             };
             if (outFeatures == 0) return;
             // Down keeps unit variance per rank component; up is small so the adapted model stays close to the base.
-            var down = randn(rank, inFeatures, generator: generator).div_(Math.Sqrt(inFeatures));
-            var up = randn(outFeatures, rank, generator: generator).mul_(0.1 / Math.Sqrt(rank));
+            using Scalar downScale = Math.Sqrt(inFeatures).ToScalar(), upScale = (0.1 / Math.Sqrt(rank)).ToScalar();
+            var down = randn(rank, inFeatures, generator: generator).div_(downScale);
+            var up = randn(outFeatures, rank, generator: generator).mul_(upScale);
             string key = prefix + modulePath.Replace('.', '_');
             tensors.Add(new(key + ".lora_down.weight", conv ? down.reshape(rank, inFeatures, 1, 1) : down));
             tensors.Add(new(key + ".lora_up.weight", conv ? up.reshape(outFeatures, rank, 1, 1) : up));

@@ -1,5 +1,6 @@
 using CMLoRA.Engine.Adapters;
 using CMLoRA.Engine.Composition.FeatureCache;
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -77,8 +78,8 @@ public sealed class CompositionDenoiser(
         for (int i = 0; i < plan.Runs.Count; i++)
         {
             double w = plan.Runs[i].NoiseWeight;
-            var weighted = w == 1.0 ? predictions[i] : predictions[i] * w;
-            combined = combined is null ? weighted : combined + weighted;
+            var weighted = w == 1.0 ? predictions[i] : predictions[i].Times(w);
+            combined = combined is null ? weighted : combined.add(weighted, Scalars.One);
         }
         return combined!.MoveToOuterDisposeScope();
     }

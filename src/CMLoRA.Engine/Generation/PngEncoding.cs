@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
@@ -15,7 +16,8 @@ public static class PngEncoding
         if (chw.dim() != 3 || chw.shape[0] != 3) throw new ArgumentException($"expected an RGB image [3,H,W], got [{string.Join(",", image.shape)}]");
         int height = (int)chw.shape[1], width = (int)chw.shape[2];
         // Round half up as PIL's (x*255).round() does in the reference post-processing.
-        var bytes = (chw.to_type(ScalarType.Float32).cpu().clamp(0, 1) * 255).round().to_type(ScalarType.Byte).permute(1, 2, 0).contiguous();
+        var unit = chw.to_type(ScalarType.Float32).cpu().clamp(Scalars.Zero, Scalars.One);
+        var bytes = unit.mul(Scalars.TwoFiftyFive).round().to_type(ScalarType.Byte).permute(1, 2, 0).contiguous();
         byte[] rgb = bytes.data<byte>().ToArray();
         return EncodeRgb(rgb, width, height);
     }

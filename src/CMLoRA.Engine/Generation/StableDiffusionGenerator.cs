@@ -10,6 +10,7 @@ using CMLoRA.Engine.Models.Vae;
 using CMLoRA.Engine.Pipelines;
 using CMLoRA.Engine.Profiling;
 using CMLoRA.Engine.Sampling;
+using CMLoRA.Engine.Tensors;
 using CMLoRA.Engine.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -194,7 +195,7 @@ public sealed class StableDiffusionGenerator : IDisposable
     {
         double factor = TextToImagePipeline.VaeScalingFactor / _vae.ScalingFactor;
         if (factor == 1.0) return _vae.Decode(latents);
-        using var rescaled = latents * factor;
+        using var rescaled = latents.Times(factor);
         return _vae.Decode(rescaled);
     }
 

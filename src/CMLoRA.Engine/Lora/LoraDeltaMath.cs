@@ -71,7 +71,7 @@ internal static class LoraDeltaMath
         {
             unitShape[0] = baseWeight.shape[0];
             using var rows = merged.reshape(baseWeight.shape[0], -1);
-            using var squares = rows.square();
+            using var squares = rows.Squared();
             using var sums = squares.sum(1);
             norm = sums.sqrt();
         }
@@ -79,14 +79,14 @@ internal static class LoraDeltaMath
         {
             unitShape[1] = baseWeight.shape[1];
             using var columns = merged.transpose(0, 1).reshape(baseWeight.shape[1], -1);
-            using var squares = columns.square();
+            using var squares = columns.Squared();
             using var sums = squares.sum(1);
             norm = sums.sqrt();
         }
         using (norm)
         {
             using var shapedNorm = norm.reshape(unitShape);
-            using var safeNorm = shapedNorm.add(Float32Epsilon);
+            using var safeNorm = shapedNorm.Plus(Float32Epsilon);
             using var shapedMagnitude = magnitude.reshape(unitShape);
             using var factor = shapedMagnitude.div(safeNorm);
             var decomposed = merged.mul(factor);
@@ -94,7 +94,7 @@ internal static class LoraDeltaMath
             using (decomposed)
             {
                 using var change = decomposed.sub(baseWeight);
-                using var scaled = change.mul(multiplier);
+                using var scaled = change.Times(multiplier);
                 return baseWeight.add(scaled, Scalars.One);
             }
         }

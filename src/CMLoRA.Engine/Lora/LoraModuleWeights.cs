@@ -119,7 +119,7 @@ public sealed class LoraModuleWeights
         };
         var shaped = product.reshape(targetShape?.ToArray() ?? DeltaShape);
         double factor = multiplier * Scale;
-        var result = factor == 1.0 ? shaped.contiguous() : shaped.mul(factor);
+        var result = factor == 1.0 ? shaped.contiguous() : shaped.Times(factor);
         return result.MoveToOuterDisposeScope();
     }
 

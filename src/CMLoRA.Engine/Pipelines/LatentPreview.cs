@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using static TorchSharp.torch;
 
 namespace CMLoRA.Engine.Pipelines;
@@ -29,7 +30,7 @@ public static class LatentPreview
         var first = latents[0].to(ScalarType.Float32).to(CPU).reshape(4, h * w);
         var matrix = tensor(Flatten(Coefficients), [4, 3]);
         // [hw, 4] × [4, 3] → [hw, 3] in [−1, 1] → bytes
-        var rgb = first.t().matmul(matrix).add(1f).mul(127.5f).clamp(0f, 255f).round().to(ScalarType.Byte);
+        var rgb = first.t().matmul(matrix).Plus(1f).Times(127.5f).ClampedTo(0f, 255f).round().to(ScalarType.Byte);
         return new PreviewImage(w, h, rgb.contiguous().data<byte>().ToArray());
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CMLoRA.Engine.Sampling;
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -71,7 +72,7 @@ public sealed class TextToImagePipeline
         {
             // Temporaries die with this scope; the caller's tensors were created outside it and are never disposed.
             var unit = initialNoise is null ? LatentNoise.Draw(rng, shape, _device) : initialNoise.to_type(ScalarType.Float32).to(_device);
-            latents = (unit * plan.InitNoiseSigma).MoveToOuterDisposeScope();
+            latents = unit.Times(plan.InitNoiseSigma).MoveToOuterDisposeScope();
 
             // 4. Conditioning batch: [negative; prompt] under guidance (diffusers' order), else the prompt alone
             var c = request.UsesGuidance ? cat([negativeEmbeds.to(_device), promptEmbeds.to(_device)]) : promptEmbeds.to(_device).alias();
@@ -110,8 +111,8 @@ public sealed class TextToImagePipeline
                 var decodeStart = clock.Elapsed;
                 using (var scope = NewDisposeScope())
                 {
-                    var decoded = _decoder(latents / VaeScalingFactor);
-                    image = (decoded / 2 + 0.5).clamp(0, 1).MoveToOuterDisposeScope();
+                    var decoded = _decoder(latents.DividedBy(VaeScalingFactor));
+                    image = decoded.div(Scalars.Two).add(Scalars.Half, Scalars.One).clamp(Scalars.Zero, Scalars.One).MoveToOuterDisposeScope();
                 }
                 decodeTime = clock.Elapsed - decodeStart;
             }

@@ -1,4 +1,5 @@
 // Spec 3.3: the radial-profile statistic H of the reference's offline profiling (fft_analysis.ipynb, cell 5).
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,16 +34,16 @@ public static class FrequencyStatistic
         double[] amplitude;
         using (NewDisposeScope())
         {
-            var x = image.detach().to(CPU).to_type(ScalarType.Float64) * options.PixelScale;
+            var x = image.detach().to(CPU).to_type(ScalarType.Float64).Times(options.PixelScale);
             var grey = image.dim() switch
             {
                 2 => x.unsqueeze(0),
                 3 => x.mean([0]).unsqueeze(0),
                 _ => x.mean([1]),
             };
-            if (options.QuantizeToBytes) grey = grey.clamp(0, 255).trunc();
+            if (options.QuantizeToBytes) grey = grey.clamp(Scalars.Zero, Scalars.TwoFiftyFive).trunc();
             var spectrum = fft.fftshift(fft.fft2(grey), [-2, -1]).abs();
-            if (options.LogAmplitude) spectrum = (spectrum + FrequencyOptions.LogEpsilon).log();
+            if (options.LogAmplitude) spectrum = spectrum.Plus(FrequencyOptions.LogEpsilon).log();
             amplitude = spectrum.mean([0]).contiguous().data<double>().ToArray();
         }
         return FromAmplitudeSpectrum(amplitude, height, width, options.CutoffFraction);

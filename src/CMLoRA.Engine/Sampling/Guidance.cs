@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using static TorchSharp.torch;
 
 namespace CMLoRA.Engine.Sampling;
@@ -9,8 +10,8 @@ public static class Guidance
     public static Tensor Apply(Tensor uncond, Tensor text, double scale)
     {
         using var difference = text - uncond;
-        using var scaled = difference * scale;
-        return uncond + scaled;
+        using var scaled = difference.Times(scale);
+        return uncond.add(scaled, Scalars.One);
     }
 
     /// <summary>Splits a batched UNet output [uncond; cond] (batch 2n) and applies <see cref="Apply"/>.</summary>

@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -60,7 +61,7 @@ public sealed class AdamWOptimizer : IDisposable
         using var scope = NewDisposeScope();
         double sum = 0;
         foreach (var parameter in _parameters)
-            if (parameter.grad is { } grad) sum += grad.to_type(ScalarType.Float64).square().sum().item<double>();
+            if (parameter.grad is { } grad) sum += grad.to_type(ScalarType.Float64).Squared().sum().item<double>();
         return Math.Sqrt(sum);
     }
 
@@ -99,7 +100,7 @@ public sealed class AdamWOptimizer : IDisposable
             parameter.mul_(decay);
             state.ExpAvg.mul_(beta1).add_(grad, alpha: gain1);
             state.ExpAvgSq.mul_(beta2).addcmul_(grad, grad, value: gain2);
-            using var denominator = state.ExpAvgSq.sqrt().div_(rootCorrection2).add_(epsilon);
+            using var denominator = state.ExpAvgSq.sqrt().div_(rootCorrection2).add_(epsilon, Scalars.One);
             parameter.addcdiv_(state.ExpAvg, denominator, value: stepSize);
         }
     }

@@ -1,6 +1,7 @@
 using CMLoRA.Engine.Models.Unet;
 using CMLoRA.Engine.Sampling;
 using CMLoRA.Engine.Sampling.Schedules;
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ public sealed class DiffusionNoising : IDisposable
         var timesteps = randint(0, TrainTimesteps, [batch], ScalarType.Int64, generator: generator);
         var noise = randn(latents.shape, generator: generator);
         var alphas = _alphasCumprod.index_select(0, timesteps).view(batch, 1, 1, 1);
-        var noisy = alphas.sqrt() * latents + alphas.SubtractedFrom(1).sqrt() * noise;
+        var noisy = (alphas.sqrt() * latents).add(alphas.SubtractedFrom(1).sqrt() * noise, Scalars.One);
         var prediction = unet.forward(noisy, timesteps.to_type(ScalarType.Float32), context);
         return nn.functional.mse_loss(prediction, noise).MoveToOuterDisposeScope();
     }

@@ -78,7 +78,7 @@ public sealed class LatentDataset : IDisposable
         using var scope = NewDisposeScope();
         var mean = Mean.index_select(0, indices);
         var std = LogVar.index_select(0, indices).Times(0.5).exp_();
-        var z = (mean + std * randn(mean.shape, generator: generator)).Times(ScalingFactor);
+        var z = mean.add(std * randn(mean.shape, generator: generator), Scalars.One).Times(ScalingFactor);
         return z.MoveToOuterDisposeScope();
     }
 

@@ -5,6 +5,7 @@ using CMLoRA.Engine.Models.Clip;
 using CMLoRA.Engine.Models.Unet;
 using CMLoRA.Engine.Models.Vae;
 using CMLoRA.Engine.Sampling;
+using CMLoRA.Engine.Tensors;
 using CMLoRA.Engine.Text;
 using CMLoRA.Engine.World;
 using TorchSharp;

@@ -17,6 +17,7 @@ public static class ModelInitialization
     public static void Apply(nn.Module model, torch.Generator generator)
     {
         using var noGrad = no_grad();
+        using Scalar one = 1.0.ToScalar();
         var done = new HashSet<IntPtr>();
         foreach (var (_, module) in model.named_modules())
         {
@@ -29,11 +30,11 @@ public static class ModelInitialization
                     Uniform(conv.weight!, conv.bias, conv.weight!.shape[1] * conv.weight!.shape[2] * conv.weight!.shape[3], generator);
                     break;
                 case GroupNorm norm:
-                    norm.weight?.fill_(1.0);
+                    norm.weight?.fill_(one);
                     norm.bias?.zero_();
                     break;
                 case LayerNorm norm:
-                    norm.weight?.fill_(1.0);
+                    norm.weight?.fill_(one);
                     norm.bias?.zero_();
                     break;
                 case Embedding embedding:

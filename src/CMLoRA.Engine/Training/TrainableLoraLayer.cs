@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -80,7 +81,11 @@ public sealed class TrainableLoraLayer : nn.Module<Tensor, Tensor>
     public void Attach()
     {
         if (_hook is not null) return;
-        _hook = Target.register_forward_hook((_, input, output) => output + call(input));
+        _hook = Target.register_forward_hook((_, input, output) =>
+        {
+            using var update = call(input);
+            return output.add(update, Scalars.One);
+        });
     }
 
     /// <summary>Stops adding the update.</summary>

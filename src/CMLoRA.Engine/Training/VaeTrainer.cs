@@ -1,4 +1,5 @@
 using CMLoRA.Engine.Models.Vae;
+using CMLoRA.Engine.Tensors;
 using CMLoRA.Engine.World;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -75,14 +76,14 @@ public sealed class VaeTrainer : ITrainingObjective, IDisposable
         using var images = WorldScenes.MixedBatch(Options.Seed, indices, Options.NovelProbability);
         var (mean, logVar) = Vae.Encode(images);
         using var generator = new torch.Generator(unchecked((ulong)WorldRandom.Derive(Options.Seed ^ NoiseStream, step)));
-        using var z = mean + logVar.Times(0.5).exp() * randn(mean.shape, generator: generator);
+        using var z = mean.add(logVar.Times(0.5).exp() * randn(mean.shape, generator: generator), Scalars.One);
         using var reconstruction = Vae.Decode(z);
         using var error = reconstruction - images;
         // KL(N(μ, σ²) ‖ N(0, 1)) = ½(μ² + σ² − 1 − ln σ²), summed over latent elements.
-        using var kl = (mean.square() + logVar.exp() - logVar).Plus(-1).Times(0.5).sum([1, 2, 3]).mean();
+        using var kl = (mean.Squared().add(logVar.exp(), Scalars.One) - logVar).Plus(-1).Times(0.5).sum([1, 2, 3]).mean();
         mean.Dispose();
         logVar.Dispose();
-        return error.abs().mean() + error.square().mean().Times(Options.L2Weight) + kl.Times(Options.KlWeight);
+        return error.abs().mean().add(error.Squared().mean().Times(Options.L2Weight), Scalars.One).add(kl.Times(Options.KlWeight), Scalars.One);
     }
 
     /// <summary>
@@ -113,9 +114,9 @@ public sealed class VaeTrainer : ITrainingObjective, IDisposable
             int size = Math.Min(64, count - first);
             var images = WorldScenes.MixedBatch(seed, first, size, novelProbability);
             var (mean, logVar) = vae.Encode(images);
-            var z = (mean + logVar.Times(0.5).exp() * randn(mean.shape, generator: generator)).to_type(ScalarType.Float64);
+            var z = mean.add(logVar.Times(0.5).exp() * randn(mean.shape, generator: generator), Scalars.One).to_type(ScalarType.Float64);
             sum += z.sum().item<double>();
-            sumSquares += z.square().sum().item<double>();
+            sumSquares += z.Squared().sum().item<double>();
             n += z.numel();
         }
         if (training) vae.train();

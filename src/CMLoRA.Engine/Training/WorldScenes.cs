@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using CMLoRA.Engine.World;
 using static TorchSharp.torch;
 

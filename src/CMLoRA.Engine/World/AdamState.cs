@@ -1,3 +1,5 @@
+using CMLoRA.Engine.Tensors;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -28,14 +30,17 @@ internal sealed class AdamState : IDisposable
         Updates++;
         float correction1 = 1f - MathF.Pow(Beta1, Updates), correction2 = 1f - MathF.Pow(Beta2, Updates);
         using var guard = no_grad();
+        // Scalars that outlive the native calls (implicit ones can be finalized mid-call; see Tensors.Scalars).
+        using Scalar beta1 = Beta1.ToScalar(), gain1 = (1 - Beta1).ToScalar(), beta2 = Beta2.ToScalar(), gain2 = (1 - Beta2).ToScalar();
+        using Scalar epsilon = Epsilon.ToScalar(), decay = (1 - lr * WeightDecay).ToScalar(), stepSize = (-lr / correction1).ToScalar();
         foreach (var (_, p, m, v) in _slots)
         {
             if (p.grad is not { } g) continue;
-            m.mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            v.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            using var denominator = (v / correction2).sqrt_().add_(Epsilon);
-            if (p.dim() > 1) p.mul_(1 - lr * WeightDecay); // no decay on biases and norm gains
-            p.addcdiv_(m, denominator, value: -lr / correction1);
+            m.mul_(beta1).add_(g, alpha: gain1);
+            v.mul_(beta2).addcmul_(g, g, value: gain2);
+            using var denominator = v.DividedBy(correction2).sqrt_().add_(epsilon, Scalars.One);
+            if (p.dim() > 1) p.mul_(decay); // no decay on biases and norm gains
+            p.addcdiv_(m, denominator, value: stepSize);
         }
     }
 

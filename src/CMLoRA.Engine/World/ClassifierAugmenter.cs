@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -37,24 +38,24 @@ public static class ClassifierAugmenter
 
         // 2. Colour: saturation, contrast, brightness and a slight per-channel tint.
         var grey = (x * tensor(new[] { 0.299f, 0.587f, 0.114f }).view(1, 3, 1, 1)).sum(1, keepdim: true);
-        x = grey + (x - grey) * PerImage(() => random.Range(0.75f, 1.25f));
+        x = grey.add((x - grey) * PerImage(() => random.Range(0.75f, 1.25f)), Scalars.One);
         var mean = x.mean(new long[] { 1, 2, 3 }, keepdim: true);
-        x = (x - mean) * PerImage(() => random.Range(0.8f, 1.2f)) + mean;
+        x = ((x - mean) * PerImage(() => random.Range(0.8f, 1.2f))).add(mean, Scalars.One);
         x = x * PerImage(() => random.Range(0.85f, 1.15f));
         var tint = tensor(Enumerable.Range(0, 3 * batch).Select(_ => random.Range(0.94f, 1.06f)).ToArray()).view(batch, 3, 1, 1);
         x = x * tint;
 
         // 3. Softening like a generator's output: a blur for some pictures, a trip through half resolution for others.
         var blurMask = Mask(0.25);
-        x = x + blurMask * (GaussianBlur(x, random.Range(0.5f, 0.9f)) - x);
+        x = x.add(blurMask * (GaussianBlur(x, random.Range(0.5f, 0.9f)) - x), Scalars.One);
         var halfMask = Mask(0.12);
-        x = x + halfMask * (HalfResolution(x) - x);
+        x = x.add(halfMask * (HalfResolution(x) - x), Scalars.One);
 
         // 4. Pixel noise for some pictures.
         var sigma = PerImage(() => random.Chance(0.6) ? random.Range(0f, 0.05f) : 0f);
         using var generator = new Generator(random.NextBits() >> 1);
-        x = x + randn(x.shape, generator: generator) * sigma;
-        return x.clamp(0, 1).MoveToOuterDisposeScope();
+        x = x.add(randn(x.shape, generator: generator) * sigma, Scalars.One);
+        return x.clamp(Scalars.Zero, Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -65,10 +66,10 @@ public static class ClassifierAugmenter
     {
         using var scope = NewDisposeScope();
         var blurred = GaussianBlur(images, 0.7f);
-        var every = (arange(images.shape[0]) % 2 == 0).view(-1, 1, 1, 1);
+        var every = (ScalarSafeOps.Arange(0, images.shape[0], ScalarType.Int64, CPU).remainder(Scalars.Two) == 0).view(-1, 1, 1, 1);
         using var generator = new Generator(1234);
-        var noisy = where(every, HalfResolution(blurred), blurred) + randn(images.shape, generator: generator) * 0.02f;
-        return noisy.clamp(0, 1).MoveToOuterDisposeScope();
+        var noisy = where(every, HalfResolution(blurred), blurred).add(randn(images.shape, generator: generator).Times(0.02f), Scalars.One);
+        return noisy.clamp(Scalars.Zero, Scalars.One).MoveToOuterDisposeScope();
     }
 
     private static Tensor HalfResolution(Tensor x)

@@ -53,7 +53,8 @@ public sealed class ConceptClassifier : Module<Tensor, Tensor>
         {
             if (name.Contains("norm", StringComparison.Ordinal))
             {
-                parameter.fill_(name.EndsWith(".weight", StringComparison.Ordinal) ? 1f : 0f);
+                using Scalar value = (name.EndsWith(".weight", StringComparison.Ordinal) ? 1f : 0f).ToScalar();
+                parameter.fill_(value);
                 continue;
             }
             var weight = name.EndsWith(".bias", StringComparison.Ordinal) ? parameters[name[..^5] + ".weight"] : parameter;
@@ -82,7 +83,7 @@ public sealed class ConceptClassifier : Module<Tensor, Tensor>
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var x = functional.silu(norm_in.forward(conv_in.forward(images * 2 - 1)));
+        var x = functional.silu(norm_in.forward(conv_in.forward(images.mul(Scalars.Two).sub(Scalars.One))));
         foreach (var block in blocks) x = block.forward(x);
         // Mean and max pooling see global texture (styles, backgrounds) and small things anywhere (objects); the
         // flattened 4×4 map keeps where things are (a hat is above the body, objects sit in corners).

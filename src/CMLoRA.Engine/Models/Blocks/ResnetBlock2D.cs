@@ -61,7 +61,11 @@ public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
         {
             sum = input.add(h2, Scalars.One);
         }
-        if (_outputScale != 1.0) sum.div_(_outputScale);
+        if (_outputScale != 1.0)
+        {
+            using Scalar outputScale = _outputScale.ToScalar();
+            sum.div_(outputScale);
+        }
         return sum;
     }
 }

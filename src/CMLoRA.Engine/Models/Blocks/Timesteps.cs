@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ public sealed class Timesteps : nn.Module<Tensor, Tensor>
     {
         long half = _channels / 2;
         using var t = timesteps.to_type(ScalarType.Float32).reshape(-1, 1);
-        using var range = arange(0, half, dtype: ScalarType.Float32, device: timesteps.device);
+        using var range = ScalarSafeOps.Arange(0, half, ScalarType.Float32, timesteps.device);
         // Same operation order as diffusers: (-ln(10000) · i) / (half − shift), then exp.
         // Explicit Scalars that live until the calls return (an implicit temporary can be finalized mid-call by a GC).
         using Scalar logBase = (-Math.Log(10000.0)).ToScalar();

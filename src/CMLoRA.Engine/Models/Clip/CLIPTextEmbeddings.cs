@@ -30,7 +30,7 @@ public sealed class CLIPTextEmbeddings : Module<Tensor, Tensor>
         long seq = inputIds.shape[^1];
         if (seq > _maxPositions)
             throw new ArgumentException($"sequence length {seq} exceeds max_position_embeddings {_maxPositions}", nameof(inputIds));
-        using var positions = arange(seq, ScalarType.Int64, inputIds.device);
+        using var positions = ScalarSafeOps.Arange(0, seq, ScalarType.Int64, inputIds.device);
         using var tokens = token_embedding.call(inputIds);
         using var placed = position_embedding.call(positions);
         return tokens.add(placed, Scalars.One);

@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -78,10 +79,17 @@ public sealed class CLIPTextModel : Module<Tensor, Tensor>
     /// </summary>
     private Tensor Pool(Tensor lastHiddenState, Tensor ids)
     {
-        Tensor positions = Config.EosTokenId == 2
-            ? ids.to_type(ScalarType.Int32).argmax(-1)
-            : ids.eq(Config.EosTokenId).to_type(ScalarType.Int32).argmax(-1);
-        var rows = arange(ids.shape[0], ScalarType.Int64, lastHiddenState.device);
+        Tensor positions;
+        if (Config.EosTokenId == 2)
+        {
+            positions = ids.to_type(ScalarType.Int32).argmax(-1);
+        }
+        else
+        {
+            using Scalar eos = Config.EosTokenId.ToScalar();
+            positions = ids.eq(eos).to_type(ScalarType.Int32).argmax(-1);
+        }
+        var rows = ScalarSafeOps.Arange(0, ids.shape[0], ScalarType.Int64, lastHiddenState.device);
         return lastHiddenState.index(TensorIndex.Tensor(rows), TensorIndex.Tensor(positions));
     }
 

@@ -133,7 +133,8 @@ public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Ten
         var x = ToModel(sample);
         bool converted = !ReferenceEquals(x, sample);
         if (!Config.CenterInputSample) return converted ? x : sample.alias();
-        var centered = x.mul(2.0).sub_(1.0);
+        using Scalar two = 2.0.ToScalar(), one = 1.0.ToScalar();
+        var centered = x.mul(two).sub_(one);
         if (converted) x.Dispose();
         return centered;
     }

@@ -44,15 +44,15 @@ public sealed class DdimSampler : SamplerBase
     {
         if (Config.PredictionType == PredictionType.VPrediction)
         {
-            using var a = sample * MathF.Sqrt(alphaProd);
-            using var b = modelOutput * MathF.Sqrt(betaProd);
-            using var c = modelOutput * MathF.Sqrt(alphaProd);
-            using var d = sample * MathF.Sqrt(betaProd);
-            return (a - b, c + d);
+            using var a = sample.Times(MathF.Sqrt(alphaProd));
+            using var b = modelOutput.Times(MathF.Sqrt(betaProd));
+            using var c = modelOutput.Times(MathF.Sqrt(alphaProd));
+            using var d = sample.Times(MathF.Sqrt(betaProd));
+            return (a - b, c.add(d, Scalars.One));
         }
-        using var scaled = modelOutput * MathF.Sqrt(betaProd);
+        using var scaled = modelOutput.Times(MathF.Sqrt(betaProd));
         using var difference = sample - scaled;
-        return (difference / MathF.Sqrt(alphaProd), modelOutput.alias());
+        return (difference.DividedBy(MathF.Sqrt(alphaProd)), modelOutput.alias());
     }
 
     /// <inheritdoc/>
@@ -69,14 +69,18 @@ public sealed class DdimSampler : SamplerBase
         var (x0, epsilon) = Predictions(modelOutput, sample, alphaProd, betaProd);
         using var ownedX0 = x0;
         using var ownedEpsilon = epsilon;
-        if (Config.ClipSample == true) x0.clamp_(-Config.ClipSampleRange, Config.ClipSampleRange);
+        if (Config.ClipSample == true)
+        {
+            using Scalar low = (-Config.ClipSampleRange).ToScalar(), high = Config.ClipSampleRange.ToScalar();
+            x0.clamp_(low, high);
+        }
 
         // eq. 16: σ_t(η) = η·√((1−ᾱ_prev)/(1−ᾱ_t))·√(1−ᾱ_t/ᾱ_prev)
         float variance = (1f - alphaProdPrev) / betaProd * (1f - alphaProd / alphaProdPrev);
         float stdDev = (float)Eta * MathF.Sqrt(variance);
-        using var direction = epsilon * MathF.Sqrt(1f - alphaProdPrev - stdDev * stdDev);
-        using var mean = x0 * MathF.Sqrt(alphaProdPrev);
-        var previousSample = mean + direction;
+        using var direction = epsilon.Times(MathF.Sqrt(1f - alphaProdPrev - stdDev * stdDev));
+        using var mean = x0.Times(MathF.Sqrt(alphaProdPrev));
+        var previousSample = mean.add(direction, Scalars.One);
         if (Eta > 0)
         {
             if (rng is null)
@@ -85,7 +89,7 @@ public sealed class DdimSampler : SamplerBase
                 throw new ArgumentNullException(nameof(rng), "DDIM with eta > 0 draws noise every step: pass the seeded generator.");
             }
             using var noise = LatentNoise.Draw(rng, modelOutput.shape, modelOutput.device);
-            using var scaledNoise = noise * stdDev;
+            using var scaledNoise = noise.Times(stdDev);
             previousSample.add_(scaledNoise, Scalars.One);
         }
         return previousSample;

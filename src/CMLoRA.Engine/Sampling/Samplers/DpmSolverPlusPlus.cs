@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,13 +29,13 @@ public static class DpmSolverPlusPlus
         var (alpha, sigmaT) = AlphaSigma(sigma);
         if (prediction == PredictionType.VPrediction)
         {
-            using var signal = sample * alpha;
-            using var noise = modelOutput * sigmaT;
+            using var signal = sample.Times(alpha);
+            using var noise = modelOutput.Times(sigmaT);
             return signal - noise;
         }
-        using var scaledNoise = modelOutput * sigmaT;
+        using var scaledNoise = modelOutput.Times(sigmaT);
         using var difference = sample - scaledNoise;
-        return difference / alpha;
+        return difference.DividedBy(alpha);
     }
 
     /// <summary>First order: x_t = (σ_t/σ_s)·x − α_t(e^{−h} − 1)·x̂₀, h = λ_t − λ_s.</summary>
@@ -43,8 +44,8 @@ public static class DpmSolverPlusPlus
         var (alphaT, sT) = AlphaSigma(sigmaT);
         var (alphaS, sS) = AlphaSigma(sigmaS);
         float h = Lambda(alphaT, sT) - Lambda(alphaS, sS);
-        using var kept = sample * (sT / sS);
-        using var denoised = x0 * (alphaT * (MathF.Exp(-h) - 1f));
+        using var kept = sample.Times(sT / sS);
+        using var denoised = x0.Times(alphaT * (MathF.Exp(-h) - 1f));
         return kept - denoised;
     }
 
@@ -62,10 +63,10 @@ public static class DpmSolverPlusPlus
         float r0 = h0 / h;
         float coefficient = alphaT * (MathF.Exp(-h) - 1f);
         using var change = x0 - previousX0;
-        using var d1 = change * (1f / r0);
-        using var kept = sample * (sT / sS0);
-        using var first = x0 * coefficient;
-        using var second = d1 * (0.5f * coefficient);
+        using var d1 = change.Times(1f / r0);
+        using var kept = sample.Times(sT / sS0);
+        using var first = x0.Times(coefficient);
+        using var second = d1.Times(0.5f * coefficient);
         using var partial = kept - first;
         return partial - second;
     }

@@ -53,7 +53,7 @@ public sealed class EulerAncestralSampler : SamplerBase
         var (up, down) = AncestralStep(sigma, sigmas[stepIndex + 1], Eta);
         var next = EulerSampler.Update(modelOutput, sample, sigma, down, Config.PredictionType);
         using var noise = LatentNoise.Draw(rng, modelOutput.shape, modelOutput.device);
-        using var scaledNoise = noise * up;
+        using var scaledNoise = noise.Times(up);
         next.add_(scaledNoise, Scalars.One);
         return next;
     }

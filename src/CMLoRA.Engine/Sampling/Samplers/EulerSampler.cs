@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,8 +38,8 @@ public sealed class EulerSampler : SamplerBase
     {
         using var x0 = EulerSigmas.DataPrediction(modelOutput, sample, sigma, prediction);
         using var difference = sample - x0;
-        using var derivative = difference / sigma;
-        using var change = derivative * (sigmaNext - sigma);
-        return sample + change;
+        using var derivative = difference.DividedBy(sigma);
+        using var change = derivative.Times(sigmaNext - sigma);
+        return sample.add(change, Scalars.One);
     }
 }

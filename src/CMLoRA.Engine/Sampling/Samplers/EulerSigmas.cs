@@ -1,3 +1,4 @@
+using CMLoRA.Engine.Tensors;
 using TorchSharp;
 using CMLoRA.Engine.Sampling.Schedules;
 using static TorchSharp.torch;
@@ -36,17 +37,17 @@ internal static class EulerSigmas
         return new SamplerPlan(kind, timesteps, withFinal, initNoiseSigma, IntegerTimesteps: false);
     }
 
-    public static Tensor ScaleInput(Tensor latents, float sigma) => latents / MathF.Sqrt(sigma * sigma + 1f);
+    public static Tensor ScaleInput(Tensor latents, float sigma) => latents.DividedBy(MathF.Sqrt(sigma * sigma + 1f));
 
     public static Tensor DataPrediction(Tensor modelOutput, Tensor sample, float sigma, PredictionType prediction)
     {
         if (prediction == PredictionType.VPrediction)
         {
-            using var a = modelOutput * (-sigma / MathF.Sqrt(sigma * sigma + 1f));
-            using var b = sample / (sigma * sigma + 1f);
-            return a + b;
+            using var a = modelOutput.Times(-sigma / MathF.Sqrt(sigma * sigma + 1f));
+            using var b = sample.DividedBy(sigma * sigma + 1f);
+            return a.add(b, Scalars.One);
         }
-        using var scaled = modelOutput * sigma;
+        using var scaled = modelOutput.Times(sigma);
         return sample - scaled;
     }
 }
