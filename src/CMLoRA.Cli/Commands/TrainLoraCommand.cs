@@ -53,7 +53,7 @@ internal static class TrainLoraCommand
                     int code = TrainCommand.RunWithProgress("lora", trainer.StartStep, trainer.Options.Steps,
                         report => trainer.Train(report, cancellationToken), out var result);
                     if (result.Completed)
-                        AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(trainer.Save(result))}[/].");
+                        AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(trainer.Save(result, outPath))}[/].");
                     return Task.FromResult(code);
                 }
             }

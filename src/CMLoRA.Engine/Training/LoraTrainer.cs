@@ -141,10 +141,11 @@ public sealed class LoraTrainer : ITrainingObjective, IDisposable
         using (context) return _noising.Loss(Unet, latents, context, generator);
     }
 
-    /// <summary>Writes the kohya LoRA file to <see cref="LoraTrainingOptions.OutputPath"/> and returns its path.</summary>
-    public string Save(TrainingResult result)
+    /// <summary>Writes the kohya LoRA file to <paramref name="path"/> (default: <see cref="LoraTrainingOptions.OutputPath"/>, where
+    /// the run was started to write) and returns its path.</summary>
+    public string Save(TrainingResult result, string? path = null)
     {
-        string path = Path.GetFullPath(Options.OutputPath);
+        path = Path.GetFullPath(path ?? Options.OutputPath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         Network.Save(path, LoraTrainingMetadata.Build(Options, _data.Captions, result, _started, Unet.Config.SampleSize * Vae.SpatialScale),
             Options.HalfPrecision ? ScalarType.Float16 : ScalarType.Float32);

@@ -95,6 +95,13 @@ public class LoraTrainerTests
             var result = trainer.Train();
             Assert.Equal(3, result.FinalStep);
             trainer.Save(result);
+            // A resumed run extended to more steps can be written elsewhere, keeping the shorter run's file.
+            string elsewhere = model.TempFile("bolt-3-steps.safetensors");
+            Assert.Equal(elsewhere, trainer.Save(result, elsewhere));
+            using var first = LoraFile.Open(output);
+            using var second = LoraFile.Open(elsewhere);
+            Assert.Equal(first.Modules.Select(m => m.Target.Name), second.Modules.Select(m => m.Target.Name));
+            Assert.Equal(new FileInfo(output).Length, new FileInfo(elsewhere).Length);
         }
         using var lora = LoraFile.Open(output);
         Assert.DoesNotContain(lora.Modules, m => m.Component == LoraComponent.TextEncoder);
