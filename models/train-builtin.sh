@@ -37,8 +37,11 @@ if [[ ! -f "$out/model_index.json" ]]; then $cmlora train export --run "$work/mo
 
 for trigger in boovik zorbly kronvel quillop vashtor fendrel nimbrae thalvoo zipplet kazzuk; do
   lora="$out/loras/$trigger.safetensors"
-  stage "lora $trigger" "$work/lora-$trigger" "$lora" \
-    train lora --model "$out" --concept "$trigger" --out "$lora" --run "$work/lora-$trigger" \
+  stage "lora $trigger" "$work/lora-$trigger" "$work/lora-$trigger-150.safetensors" \
+    train lora --model "$out" --concept "$trigger" --out "$work/lora-$trigger-150.safetensors" --run "$work/lora-$trigger" \
       --steps 150 --batch 16 --rank 4 --lr 0.003 --seed 3 --fp16
+  # The shipped LoRAs were then extended to 300 steps (the schedule restarts over 300 at step 150).
+  stage "lora $trigger to 300" "$work/lora-$trigger" "$lora" \
+    train lora --out "$lora" --run "$work/lora-$trigger" --steps 300
 done
 echo "== all stages done"
