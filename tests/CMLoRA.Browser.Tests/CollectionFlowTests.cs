@@ -25,10 +25,11 @@ public class CollectionFlowTests(BrowserFixture fixture)
             var items = page.Locator("#collection-items");
             await Assertions.Expect(items.Locator("tr[data-item]")).ToHaveCountAsync(2);
             await page.GetByLabel("Name").First.FillAsync("Ada in watercolour");
-            // Too much weight in total: the pre-flight check says so in words.
-            await page.GetByLabel("Weight of recipe_style").FillAsync("1.5");
+            // Too much weight on one LoRA (a new collection uses CMLoRA, where each weight counts on its own): the
+            // pre-flight check says so in words.
+            await page.GetByLabel("Weight of recipe_style").FillAsync("2.5");
             await page.GetByLabel("Weight of recipe_style").PressAsync("Tab");
-            await Assertions.Expect(page.Locator("#preflight")).ToContainTextAsync("The weights add up to 2.5. Above about 2 LoRAs tend to overpower each other");
+            await Assertions.Expect(page.Locator("#preflight")).ToContainTextAsync("“recipe_style” has weight 2.5. Above about 2 a LoRA tends to overpower the base model");
             await page.GetByLabel("Weight of recipe_style").FillAsync("0.6");
             await page.GetByLabel("Weight of recipe_style").PressAsync("Tab");
             await Assertions.Expect(page.Locator("#preflight")).ToContainTextAsync("Ready to generate.");

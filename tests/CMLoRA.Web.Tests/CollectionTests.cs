@@ -26,9 +26,12 @@ public class CollectionTests(StudioFixture fixture) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private object Recipe(string name, string visibility = "Private", params (Guid Id, double Weight)[] items) => new
+    private object Recipe(string name, string visibility = "Private", params (Guid Id, double Weight)[] items) =>
+        MethodRecipe("CmLora", name, visibility, items);
+
+    private static object MethodRecipe(string method, string name, string visibility, params (Guid Id, double Weight)[] items) => new
     {
-        name, visibility, method = "CmLora", baseModel = "SD 1.x", optionsJson = "{}",
+        name, visibility, method, baseModel = "SD 1.x", optionsJson = "{}",
         items = items.Select(i => new { loraId = i.Id, weight = i.Weight }),
     };
 
@@ -92,7 +95,7 @@ public class CollectionTests(StudioFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task PreflightExplainsBaseModelDuplicatesWeightsAndMissingLorasAsync()
     {
-        var created = await CreateAsync(fixture.Alice, Recipe("Troubled", "Private", (_style, 1.2), (_style, 0.8), (_xl, 1.0), (_character, 0)));
+        var created = await CreateAsync(fixture.Alice, MethodRecipe("Merge", "Troubled", "Private", (_style, 1.2), (_style, 0.8), (_xl, 1.0), (_character, 0)));
         var messages = created.GetProperty("preflight").GetProperty("issues").EnumerateArray().Select(i => i.GetProperty("message").GetString()!).ToList();
         Assert.Contains("“coll_xl” was made for SDXL, but this collection targets SD 1.x; it will not apply.", messages);
         Assert.Contains("“coll_style” appears 2 times; its effect would be applied twice. Keep one and adjust its weight.", messages);
@@ -108,10 +111,18 @@ public class CollectionTests(StudioFixture fixture) : IAsyncLifetime
         Assert.True(after.GetProperty("items")[0].GetProperty("missing").GetBoolean());
         Assert.Equal("“coll_doomed” is missing: it was deleted from the library.", after.GetProperty("preflight").GetProperty("issues")[0].GetProperty("message").GetString());
 
+        // CMLoRA applies each LoRA in its own prediction: the same sum is no warning, but one weight above 2 is.
+        using (var averaged = await fixture.Alice.Http.PostAsJsonAsync("/api/collections/preflight", Recipe("y", "Private", (_style, 1.5), (_character, 1.5))))
+            Assert.Equal(["The weights add up to 3; CMLoRA applies each LoRA on its own, so each weight counts separately."],
+                (await averaged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("issues").EnumerateArray().Select(i => i.GetProperty("message").GetString()!).ToArray());
+        using (var heavy = await fixture.Alice.Http.PostAsJsonAsync("/api/collections/preflight", Recipe("z", "Private", (_style, 2.5), (_character, 0.5))))
+            Assert.Contains("“coll_style” has weight 2.5. Above about 2 a LoRA tends to overpower the base model; consider lowering it.",
+                (await heavy.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("issues").EnumerateArray().Select(i => i.GetProperty("message").GetString()!));
+
         // A clean recipe only reports its sum.
         using var clean = await fixture.Alice.Http.PostAsJsonAsync("/api/collections/preflight", Recipe("x", "Private", (_style, 0.7), (_character, 0.6)));
         var report = await clean.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(["The weights add up to 1.3."], report.GetProperty("issues").EnumerateArray().Select(i => i.GetProperty("message").GetString()!).ToArray());
+        Assert.Equal(["The weights add up to 1.3; CMLoRA applies each LoRA on its own, so each weight counts separately."], report.GetProperty("issues").EnumerateArray().Select(i => i.GetProperty("message").GetString()!).ToArray());
     }
 
     [Fact]

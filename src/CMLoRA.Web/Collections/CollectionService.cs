@@ -50,7 +50,7 @@ public sealed class CollectionService(IDbContextFactory<StudioDbContext> dbFacto
         }).ToList();
         var versions = await db.CollectionVersions.AsNoTracking().Where(v => v.CollectionId == id).OrderByDescending(v => v.Version)
             .Select(v => new CollectionVersionDto(v.Id, v.Version, v.CreatedAt, v.CreatedBy!.DisplayName, v.Change)).ToListAsync(cancellationToken);
-        var preflight = Preflight(user, collection.Items.OrderBy(i => i.Position).ToList(), loras, collection.BaseModel);
+        var preflight = Preflight(user, collection.Items.OrderBy(i => i.Position).ToList(), loras, collection.BaseModel, collection.Method);
         return new CollectionDetailDto(collection.Id, collection.Name, collection.Description, collection.OwnerId, collection.Owner?.DisplayName ?? "",
             collection.Visibility, collection.Method, collection.OptionsJson, CollectionOptions.Read(collection.OptionsJson), collection.BaseModel,
             collection.CurrentVersion,
@@ -130,15 +130,16 @@ public sealed class CollectionService(IDbContextFactory<StudioDbContext> dbFacto
             Position = position, LoraId = i.LoraId, Weight = i.Weight,
             LoraName = loras.GetValueOrDefault(i.LoraId)?.Name ?? "unknown LoRA", Sha256 = loras.GetValueOrDefault(i.LoraId)?.Sha256 ?? "",
         }).ToList();
-        return Preflight(user, items, loras, input.BaseModel);
+        return Preflight(user, items, loras, input.BaseModel, input.Method);
     }
 
-    private PreflightReport Preflight(CurrentUser user, IReadOnlyList<LoraCollectionItem> items, IReadOnlyDictionary<Guid, LibraryLora> loras, string baseModel) =>
+    private PreflightReport Preflight(CurrentUser user, IReadOnlyList<LoraCollectionItem> items, IReadOnlyDictionary<Guid, LibraryLora> loras, string baseModel,
+        string method) =>
         PreflightCheck.Run(items.Select(i =>
         {
             var lora = i.LoraId is { } id ? loras.GetValueOrDefault(id) : null;
             return new PreflightCheck.Entry(lora?.Name ?? i.LoraName, i.Sha256, i.Weight, lora?.BaseModel, MissingReason(user, lora, i));
-        }).ToList(), baseModel);
+        }).ToList(), baseModel, method);
 
     private string? MissingReason(CurrentUser user, LibraryLora? lora, LoraCollectionItem item)
     {

@@ -9,14 +9,17 @@ namespace CMLoRA.Web.Collections;
 /// </summary>
 public static class PreflightCheck
 {
-    /// <summary>Above this total |weight| LoRAs usually fight each other and the base model.</summary>
+    /// <summary>Merge: above this total |weight| LoRAs usually fight each other and the base model. Switch, Composite and
+    /// CMLoRA apply each LoRA in its own pass (one at a time, or one noise prediction each, averaged), so there the
+    /// limit holds for each weight on its own.</summary>
     public const double SummedWeightWarning = 2.0;
 
     /// <summary>What the check needs to know about one item.</summary>
     public sealed record Entry(string Name, string Sha256, double Weight, string? BaseModel, string? MissingReason);
 
-    public static PreflightReport Run(IReadOnlyList<Entry> entries, string targetBaseModel)
+    public static PreflightReport Run(IReadOnlyList<Entry> entries, string targetBaseModel, string method = CollectionMethods.Merge)
     {
+        bool summed = method == CollectionMethods.Merge;
         var issues = new List<PreflightIssue>();
         if (entries.Count == 0)
             issues.Add(new(PreflightSeverity.Warning, "This collection has no LoRAs yet."));
@@ -36,19 +39,24 @@ public static class PreflightCheck
                 issues.Add(new(PreflightSeverity.Warning, $"“{entry.Name}” has weight 0 and does nothing."));
             else if (entry.Weight < 0)
                 issues.Add(new(PreflightSeverity.Info, $"“{entry.Name}” has a negative weight ({Format(entry.Weight)}): it pushes the image away from what it learned."));
+            if (!summed && Math.Abs(entry.Weight) > SummedWeightWarning)
+                issues.Add(new(PreflightSeverity.Warning,
+                    $"“{entry.Name}” has weight {Format(entry.Weight)}. Above about {Format(SummedWeightWarning)} a LoRA tends to overpower the base model; consider lowering it."));
         }
 
         foreach (var group in entries.Where(e => e.Sha256.Length > 0).GroupBy(e => e.Sha256).Where(g => g.Count() > 1))
             issues.Add(new(PreflightSeverity.Warning,
                 $"“{group.First().Name}” appears {group.Count()} times; its effect would be applied twice. Keep one and adjust its weight."));
 
-        double summed = entries.Where(e => e.MissingReason == null).Sum(e => Math.Abs(e.Weight));
-        if (summed > SummedWeightWarning)
+        double total = entries.Where(e => e.MissingReason == null).Sum(e => Math.Abs(e.Weight));
+        if (summed && total > SummedWeightWarning)
             issues.Add(new(PreflightSeverity.Warning,
-                $"The weights add up to {Format(summed)}. Above about {Format(SummedWeightWarning)} LoRAs tend to overpower each other and the base model; consider lowering some."));
+                $"The weights add up to {Format(total)}. Above about {Format(SummedWeightWarning)} LoRAs tend to overpower each other and the base model; consider lowering some."));
         else if (entries.Count > 0)
-            issues.Add(new(PreflightSeverity.Info, $"The weights add up to {Format(summed)}."));
-        return new PreflightReport(issues, summed);
+            issues.Add(new(PreflightSeverity.Info, summed || entries.Count < 2
+                ? $"The weights add up to {Format(total)}."
+                : $"The weights add up to {Format(total)}; {(method == CollectionMethods.CmLora ? "CMLoRA" : method)} applies each LoRA on its own, so each weight counts separately."));
+        return new PreflightReport(issues, total);
     }
 
     private static string Format(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
