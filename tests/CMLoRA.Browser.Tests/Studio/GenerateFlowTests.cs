@@ -92,6 +92,9 @@ public class GenerateFlowTests(GenerationBrowserFixture fixture)
             await page.GotoAsync("/history");
             var card = page.Locator($".history-card[data-image='{imageId}']");
             await Assertions.Expect(card).ToBeVisibleAsync();
+            // Wait for the page's circuit: a link clicked in the prerendered HTML navigates, and a circuit that starts
+            // afterwards renders the gallery it was prerendered for over the detail page (seen once in CI).
+            await Assertions.Expect(page.Locator("#circuit-status[data-connected='true']")).ToBeAttachedAsync();
             await card.Locator("a").First.ClickAsync();
             await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == $"/history/{imageId}");
             await Assertions.Expect(page.Locator("#param-method")).ToHaveTextAsync("CmLora");
