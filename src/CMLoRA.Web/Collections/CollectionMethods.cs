@@ -10,6 +10,9 @@ public static class CollectionMethods
 
     public static readonly string[] All = [Merge, Switch, Composite, CmLora];
 
+    /// <summary>The method's name as users read it (CMLoRA rather than the identifier CmLora).</summary>
+    public static string Name(string method) => method == CmLora ? "CMLoRA" : method;
+
     public static string Describe(string method) => method switch
     {
         Merge => "Merge: all LoRAs at once, one UNet pass per step",

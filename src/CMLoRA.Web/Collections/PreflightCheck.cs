@@ -5,21 +5,21 @@ namespace CMLoRA.Web.Collections;
 
 /// <summary>
 /// Checks a recipe before anyone spends GPU time on it and explains problems in plain language: LoRAs made for another
-/// base model, the same LoRA twice, a summed weight that will overpower the image, LoRAs that are gone.
+/// base model, the same LoRA twice, too much weight for the method (summed for Merge, per LoRA otherwise), LoRAs that are gone.
 /// </summary>
 public static class PreflightCheck
 {
     /// <summary>Merge: above this total |weight| LoRAs usually fight each other and the base model. Switch, Composite and
     /// CMLoRA apply each LoRA in its own pass (one at a time, or one noise prediction each, averaged), so there the
     /// limit holds for each weight on its own.</summary>
-    public const double SummedWeightWarning = 2.0;
+    public const double WeightWarning = 2.0;
 
     /// <summary>What the check needs to know about one item.</summary>
     public sealed record Entry(string Name, string Sha256, double Weight, string? BaseModel, string? MissingReason);
 
-    public static PreflightReport Run(IReadOnlyList<Entry> entries, string targetBaseModel, string method = CollectionMethods.Merge)
+    public static PreflightReport Run(IReadOnlyList<Entry> entries, string targetBaseModel, string method)
     {
-        bool summed = method == CollectionMethods.Merge;
+        bool weightsAdd = method == CollectionMethods.Merge; // only Merge puts every LoRA into one pass
         var issues = new List<PreflightIssue>();
         if (entries.Count == 0)
             issues.Add(new(PreflightSeverity.Warning, "This collection has no LoRAs yet."));
@@ -39,9 +39,9 @@ public static class PreflightCheck
                 issues.Add(new(PreflightSeverity.Warning, $"“{entry.Name}” has weight 0 and does nothing."));
             else if (entry.Weight < 0)
                 issues.Add(new(PreflightSeverity.Info, $"“{entry.Name}” has a negative weight ({Format(entry.Weight)}): it pushes the image away from what it learned."));
-            if (!summed && Math.Abs(entry.Weight) > SummedWeightWarning)
+            if (!weightsAdd && Math.Abs(entry.Weight) > WeightWarning)
                 issues.Add(new(PreflightSeverity.Warning,
-                    $"“{entry.Name}” has weight {Format(entry.Weight)}. Above about {Format(SummedWeightWarning)} a LoRA tends to overpower the base model; consider lowering it."));
+                    $"“{entry.Name}” has weight {Format(entry.Weight)}. Above about {Format(WeightWarning)} a LoRA tends to overpower the base model; consider lowering it."));
         }
 
         foreach (var group in entries.Where(e => e.Sha256.Length > 0).GroupBy(e => e.Sha256).Where(g => g.Count() > 1))
@@ -49,13 +49,13 @@ public static class PreflightCheck
                 $"“{group.First().Name}” appears {group.Count()} times; its effect would be applied twice. Keep one and adjust its weight."));
 
         double total = entries.Where(e => e.MissingReason == null).Sum(e => Math.Abs(e.Weight));
-        if (summed && total > SummedWeightWarning)
+        if (weightsAdd && total > WeightWarning)
             issues.Add(new(PreflightSeverity.Warning,
-                $"The weights add up to {Format(total)}. Above about {Format(SummedWeightWarning)} LoRAs tend to overpower each other and the base model; consider lowering some."));
+                $"The weights add up to {Format(total)}. Above about {Format(WeightWarning)} LoRAs tend to overpower each other and the base model; consider lowering some."));
         else if (entries.Count > 0)
-            issues.Add(new(PreflightSeverity.Info, summed || entries.Count < 2
+            issues.Add(new(PreflightSeverity.Info, weightsAdd || entries.Count < 2
                 ? $"The weights add up to {Format(total)}."
-                : $"The weights add up to {Format(total)}; {(method == CollectionMethods.CmLora ? "CMLoRA" : method)} applies each LoRA on its own, so each weight counts separately."));
+                : $"The weights add up to {Format(total)}; {CollectionMethods.Name(method)} applies each LoRA on its own, so each weight counts separately."));
         return new PreflightReport(issues, total);
     }
 
